@@ -1,0 +1,84 @@
+"""What every tm command shares: the ``--db`` and ``--json`` options, opening the
+store, printing JSON, and turning library errors into one-line ``Error: …`` exits."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+import click
+
+from ..errors import TMError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def db_option(fn: F) -> F:
+    """``--db PATH`` (also ``$TM_DB``); the command receives ``db`` (a path or None)."""
+    return click.option(
+        "--db",
+        type=click.Path(dir_okay=False),
+        envvar="TM_DB",
+        help="Database file [default: $TM_DB, else ~/.local/share/tm/tm.db].",
+    )(fn)
+
+
+def json_option(fn: F) -> F:
+    """``--json``: machine-readable output; the command receives ``as_json``."""
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")(fn)
+
+
+@contextmanager
+def open_store(db: str | None) -> Iterator[Any]:
+    """Open the store for one command and close it afterwards."""
+    from ..store import Store
+
+    store = Store.open(db)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def echo_json(data: Any, *, lines: bool = False) -> None:
+    """Print *data* as JSON (one object per line when *lines*), UTF-8, Arabic unescaped."""
+    if lines:
+        for item in data:
+            click.echo(json.dumps(item, ensure_ascii=False))
+    else:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def echo_table(rows: list[dict[str, Any]], columns: list[str], *, headers: list[str] | None = None) -> None:
+    """Print *rows* as a plain aligned table."""
+    headers = headers or columns
+    cells = [[_cell(r.get(c)) for c in columns] for r in rows]
+    widths = [max([len(h)] + [len(row[i]) for row in cells]) for i, h in enumerate(headers)]
+    click.echo("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip())
+    click.echo("  ".join("-" * w for w in widths))
+    for row in cells:
+        click.echo("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.1f}"
+    return str(value).replace("\n", " ")
+
+
+class TMGroup(click.Group):
+    """A click group that reports :class:`TMError` as ``Error: message`` and exit 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except TMError as exc:
+            raise click.ClickException(str(exc)) from None
+        except KeyboardInterrupt:
+            click.echo("Interrupted; nothing half-written was kept.", err=True)
+            sys.exit(130)

@@ -1,0 +1,1 @@
+"""Core commands: translate, docs, show, correct, export."""

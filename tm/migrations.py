@@ -1,0 +1,131 @@
+"""Schema versions of the tm database.
+
+Each migration is a function that takes the open :class:`sqlite_utils.Database`
+and brings the schema one version forward; the version reached is kept in
+``PRAGMA user_version``.  Add new migrations at the end of :data:`MIGRATIONS`;
+never edit one that has shipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlite_utils
+
+from .errors import StoreError
+
+
+def _run_script(db: sqlite_utils.Database, script: str) -> None:
+    # executescript() would COMMIT the migration's transaction first: run statement by statement.
+    for statement in script.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+def _m001_initial(db: sqlite_utils.Database) -> None:
+    _run_script(
+        db,
+        """
+        CREATE TABLE documents (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            path TEXT,
+            sha256 TEXT NOT NULL,
+            prefix TEXT NOT NULL DEFAULT '',   -- text before the first segment
+            created TEXT NOT NULL,
+            author TEXT
+        );
+        CREATE TABLE segments (
+            id INTEGER PRIMARY KEY,
+            doc_id INTEGER NOT NULL REFERENCES documents(id),
+            idx INTEGER NOT NULL,             -- 1-based position in the document
+            paragraph INTEGER NOT NULL,       -- 1-based paragraph (line block) number
+            source TEXT NOT NULL,             -- original text, byte for byte
+            sep TEXT NOT NULL,                -- separator that follows it in the original
+            key TEXT NOT NULL,                -- normalised matching key
+            UNIQUE (doc_id, idx)
+        );
+        CREATE TABLE translations (
+            id INTEGER PRIMARY KEY,
+            segment_id INTEGER NOT NULL REFERENCES segments(id),
+            origin TEXT NOT NULL,             -- mt | human | tm-exact | tm-fuzzy
+            text TEXT NOT NULL,
+            engine TEXT,
+            model TEXT,
+            author TEXT,
+            created TEXT NOT NULL,
+            match REAL,                       -- memory match percentage (tm-*)
+            details TEXT                      -- JSON: terms, missing terms, numbers, quantisation
+        );
+        CREATE INDEX translations_segment ON translations(segment_id);
+        CREATE TABLE memory_units (
+            id INTEGER PRIMARY KEY,
+            source TEXT NOT NULL,             -- Arabic, byte for byte
+            target TEXT NOT NULL,             -- English
+            key TEXT NOT NULL,                -- normalised source
+            origin TEXT NOT NULL,             -- human | import
+            file TEXT,                        -- imported from
+            note TEXT,
+            props TEXT,                       -- JSON: TMX props, tuid, dates, attributes
+            created TEXT NOT NULL,
+            author TEXT,
+            translation_id INTEGER REFERENCES translations(id),
+            UNIQUE (source, target)
+        );
+        CREATE INDEX memory_units_key ON memory_units(key);
+        CREATE TABLE glossaries (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            description TEXT,
+            source TEXT,
+            created TEXT NOT NULL
+        );
+        CREATE TABLE glossary_entries (
+            id INTEGER PRIMARY KEY,
+            glossary_id INTEGER NOT NULL REFERENCES glossaries(id),
+            ar TEXT NOT NULL,
+            en TEXT NOT NULL,
+            key TEXT NOT NULL,                -- normalised Arabic term
+            variants TEXT NOT NULL DEFAULT '[]',     -- JSON list: Arabic variants
+            alternatives TEXT NOT NULL DEFAULT '[]', -- JSON list: accepted English variants
+            forbidden TEXT NOT NULL DEFAULT '[]',    -- JSON list: English renderings ruled out
+            note TEXT,
+            created TEXT NOT NULL,
+            created_by TEXT,
+            updated TEXT,
+            updated_by TEXT,
+            UNIQUE (glossary_id, key)
+        );
+        CREATE TABLE draft_stats (
+            human_id INTEGER PRIMARY KEY REFERENCES translations(id),
+            draft_id INTEGER NOT NULL REFERENCES translations(id),
+            stats TEXT NOT NULL               -- JSON: sacrebleu sufficient statistics
+        );
+        """
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_m001_initial]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def migrate(db: sqlite_utils.Database) -> int:
+    """Bring *db* to :data:`SCHEMA_VERSION`; return the version it had before."""
+    (version,) = db.execute("PRAGMA user_version").fetchone()
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            f"The database is at schema version {version}, newer than this tm ({SCHEMA_VERSION}); "
+            "upgrade tm to use it."
+        )
+    for number in range(version, SCHEMA_VERSION):
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            (current,) = db.execute("PRAGMA user_version").fetchone()
+            if current == number:  # another process may have migrated meanwhile
+                MIGRATIONS[number](db)
+                db.execute(f"PRAGMA user_version = {number + 1}")
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+    return version
