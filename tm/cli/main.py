@@ -1,1 +1,251 @@
 """Core commands: translate, docs, show, correct, export."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+
+from . import cli
+from .common import db_option, echo_json, echo_table, json_option, open_store
+
+
+def _write(text: str, out: str | None) -> None:
+    if out is None or out == "-":
+        click.echo(text, nl=not text.endswith("\n"))
+    else:
+        with open(out, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+
+
+def _lines(rows: list[dict[str, Any]]) -> str:
+    import json
+
+    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+
+
+@cli.command()
+@click.argument("file", type=click.Path(allow_dash=True))
+@click.option("-o", "--output", "out", type=click.Path(dir_okay=False, allow_dash=True),
+              help="Write the English here instead of stdout.")
+@click.option("--format", "fmt", type=click.Choice(["text", "jsonl"]), default="text", show_default=True,
+              help="text: the English in the input's layout; jsonl: one object per segment.")
+@click.option("--engine", default=None,
+              help="MT engine: transformers, ctranslate2, or none to skip MT [default: the fastest installed].")
+@click.option("--model", default=None, help="Hub id or local directory [default: Helsinki-NLP/opus-mt-ar-en].")
+@click.option("--batch-size", type=click.IntRange(1), default=16, show_default=True,
+              help="Segments per MT batch (batches are sorted by length).")
+@click.option("--beam", type=click.IntRange(1), default=1, show_default=True, help="Beam size (1 = greedy).")
+@click.option("--device", default=None, help="cpu or cuda [default: cuda when present].")
+@click.option("--glossary", "glossaries", multiple=True, metavar="NAME|FILE",
+              help="Glossary to apply (repeatable) [default: political].")
+@click.option("--no-glossary", is_flag=True, help="Apply no glossary.")
+@click.option("--no-enforce", is_flag=True, help="Report glossary terms but do not force them into MT output.")
+@click.option("--no-memory", is_flag=True, help="Do not reuse the translation memory.")
+@click.option("--fuzzy-threshold", type=click.FloatRange(0, 100), default=75.0, show_default=True,
+              help="Lowest fuzzy match (percent) reused as a draft.")
+@click.option("--name", default=None, help="Document name [default: the file name without extensions].")
+@click.option("--author", default=None, help="Who ran it [default: $TM_AUTHOR or the login name].")
+@db_option
+def translate(file: str, out: str | None, fmt: str, engine: str | None, model: str | None, batch_size: int,
+              beam: int, device: str | None, glossaries: tuple[str, ...], no_glossary: bool, no_enforce: bool,
+              no_memory: bool, fuzzy_threshold: float, name: str | None, author: str | None,
+              db: str | None) -> None:
+    """Translate an Arabic article (FILE, or - for stdin) into an English draft.
+
+    Each segment is taken from the translation memory when a human translation of it
+    (or of a close enough segment) exists, else drafted by the MT model with the
+    glossary's terms enforced. The document, its segments and every draft are stored,
+    so corrections can be added later with `tm correct` or `tm import-xliff`.
+
+    \b
+    Example:
+        tm translate article.ar.txt -o article.en.txt
+        tm translate article.ar.txt --format jsonl --model ./opus-mt-ar-en
+        cat article.ar.txt | tm translate - --engine none --format jsonl
+    """
+    from ..engines import default_engine_name, get_engine
+    from ..glossary import load_terms
+    from ..translate import translate_document
+    from ..workflow import read_source, read_source_file
+
+    if file == "-":
+        source = read_source(sys.stdin.buffer.read(), name=name or "stdin")
+    else:
+        source = read_source_file(file)
+    if name:
+        source = type(source)(source.text, name, source.path, source.sha256)
+    with open_store(db) as store:
+        terms = [] if no_glossary else load_terms(store, list(glossaries) or ["political"])
+        engine_name = engine or default_engine_name()
+        mt = None
+        if engine_name != "none":
+            mt = get_engine(engine_name, model, batch_size=batch_size, beam=beam, device=device)
+        with _progress(source.text) as bar:
+            result = translate_document(
+                store, source, engine=mt, terms=terms, use_memory=not no_memory,
+                fuzzy_threshold=fuzzy_threshold, enforce_terms=not no_enforce, author=author,
+                progress=bar.update if bar else None,
+            )
+    if fmt == "jsonl":
+        _write(_lines([s.as_json(result.document.name) for s in result.segments]), out)
+    else:
+        _write(result.english, out)
+    counts = ", ".join(f"{v} {k}" for k, v in sorted(result.counts().items()))
+    click.echo(f"Stored as document {result.document.name!r}: {len(result.segments)} segments ({counts}).",
+               err=True)
+
+
+class _progress:
+    """A tqdm bar on stderr for long inputs (only on a terminal)."""
+
+    def __init__(self, text: str):
+        self.total = text.count("\n") + 1
+        self.bar: Any = None
+
+    def __enter__(self) -> Any:
+        if sys.stderr.isatty() and self.total > 20:
+            from tqdm import tqdm
+
+            self.bar = tqdm(desc="translating", unit="seg", file=sys.stderr, leave=False)
+        return self.bar
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+@cli.command()
+@json_option
+@db_option
+def docs(as_json: bool, db: str | None) -> None:
+    """List the stored documents with their counts of segments, drafted and corrected.
+
+    \b
+    Example:
+        tm docs
+        tm docs --json | jq '.[].name'
+    """
+    with open_store(db) as store:
+        rows = store.documents()
+    if as_json:
+        echo_json(rows)
+    elif not rows:
+        click.echo("No documents yet; `tm translate FILE` adds one.")
+    else:
+        echo_table(rows, ["id", "name", "segments", "drafted", "corrected", "created"])
+
+
+@cli.command()
+@click.argument("doc")
+@json_option
+@db_option
+def show(doc: str, as_json: bool, db: str | None) -> None:
+    """Show every segment of DOC (a name or id) with all its translations, oldest first.
+
+    \b
+    Example:
+        tm show alasr-soleimani-putin
+        tm show 1 --json
+    """
+    with open_store(db) as store:
+        document = store.document(doc)
+        segments = store.segments(document)
+    if as_json:
+        echo_json({
+            "doc": document.name,
+            "segments": [
+                {"index": s.index, "paragraph": s.paragraph, "source": s.source,
+                 "translations": [t.as_json() for t in s.translations]}
+                for s in segments
+            ],
+        })
+        return
+    for s in segments:
+        click.echo(f"[{s.index}] {s.source}")
+        for t in s.translations:
+            who = ", ".join(x for x in (t.engine, t.model, t.author, t.created) if x)
+            match = f" {t.match:.0f}%" if t.match is not None else ""
+            click.echo(f"    {t.origin}{match} ({who}): {t.text}")
+        if not s.translations:
+            click.echo("    (untranslated)")
+
+
+@cli.command()
+@click.argument("doc")
+@click.argument("index", type=int)
+@click.argument("text")
+@click.option("--author", default=None, help="Who made the correction [default: $TM_AUTHOR or the login name].")
+@db_option
+def correct(doc: str, index: int, text: str, author: str | None, db: str | None) -> None:
+    """Store TEXT (or - for stdin) as the human translation of segment INDEX of DOC.
+
+    The draft is kept beside it; the pair joins the translation memory.
+
+    \b
+    Example:
+        tm correct alasr-soleimani-putin 3 "The corrected English sentence."
+        echo "The corrected English sentence." | tm correct 1 3 - --author hana
+    """
+    from ..workflow import correct_segment
+
+    if text == "-":
+        text = sys.stdin.read()
+    with open_store(db) as store:
+        document = store.document(doc)
+        with store.transaction() as conn:
+            correct_segment(store, conn, document, index, text, author=author)
+    click.echo(f"Stored the correction of segment {index} of {document.name!r}.", err=True)
+
+
+@cli.command()
+@click.argument("doc")
+@click.option("--format", "fmt", type=click.Choice(["text", "jsonl", "xliff"]), default="text",
+              show_default=True, help="text: the English in the original layout; jsonl: a row per segment; "
+              "xliff: XLIFF 1.2 for post-editing in a CAT tool.")
+@click.option("-o", "--output", "out", type=click.Path(dir_okay=False, allow_dash=True),
+              help="Write here instead of stdout.")
+@db_option
+def export(doc: str, fmt: str, out: str | None, db: str | None) -> None:
+    """Export DOC: the latest human translation of each segment, else its draft.
+
+    \b
+    Example:
+        tm export alasr-soleimani-putin -o article.en.txt
+        tm export alasr-soleimani-putin --format jsonl
+        tm export alasr-soleimani-putin --format xliff -o article.xlf
+    """
+    with open_store(db) as store:
+        document = store.document(doc)
+        segments = store.segments(document)
+    if fmt == "xliff":
+        from ..formats.xliff import write_xliff
+
+        if out is None or out == "-":
+            import io
+
+            buf = io.BytesIO()
+            write_xliff(document.name, segments, buf)
+            click.echo(buf.getvalue().decode("utf-8"), nl=False)
+        else:
+            write_xliff(document.name, segments, out)
+        return
+    if fmt == "jsonl":
+        rows = []
+        for s in segments:
+            best = s.best
+            rows.append({
+                "doc": document.name, "index": s.index, "paragraph": s.paragraph, "source": s.source,
+                "target": best.text if best else None, "origin": best.origin if best else None,
+                "engine": best.engine if best else None, "model": best.model if best else None,
+                "match": best.match if best else None, "author": best.author if best else None,
+            })
+        _write(_lines(rows), out)
+        return
+    parts = [document.prefix]
+    for s in segments:
+        best = s.best
+        parts.append(best.text if best else s.source)
+        parts.append(s.sep)
+    _write("".join(parts), out)

@@ -1,0 +1,41 @@
+# Two commands do all set-up on a fresh machine:
+#   make translate   install what is missing, then translate the sample article
+#   make test        install what is missing, then run the tests
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SAMPLE ?= $(firstword $(wildcard ../shared/samples/alasr-soleimani-putin.ar.txt) tests/data/alasr-soleimani-putin.ar.txt)
+MODEL ?= Helsinki-NLP/opus-mt-ar-en
+ENGINE ?=
+DB ?= .tm/demo.db
+PYTEST_ARGS ?=
+
+.PHONY: install translate test lint bench bench-quick docs clean
+
+install: $(STAMP)
+
+# torch==2.13.0 (pinned in constraints.txt) is the CPU wheel; an open range would pull a multi-GB CUDA build.
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"
+	touch $(STAMP)
+
+translate: install
+	@mkdir -p $(dir $(DB))
+	$(BIN)/tm translate "$(SAMPLE)" --db $(DB) --model "$(MODEL)" $(if $(ENGINE),--engine $(ENGINE))
+
+test: install
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check tm tests bench
+	$(BIN)/mypy tm
+
+bench: install
+	$(BIN)/pip install --quiet -c constraints.txt -e ".[bench]"
+	$(BIN)/python bench/run_all.py
+
+clean:
+	rm -rf $(VENV) .tm .pytest_cache .ruff_cache .mypy_cache

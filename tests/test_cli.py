@@ -1,0 +1,184 @@
+"""The spine end to end: translate → store → correct → show → export, and bad input refused."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tm.cli import cli
+from tm.segment import join, split
+
+DATA = Path(__file__).parent / "data"
+SAMPLE = DATA / "alasr-soleimani-putin.ar.txt"
+
+
+def run(*args: str, input: str | bytes | None = None, ok: bool = True):
+    result = CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False)
+    if ok:
+        assert result.exit_code == 0, result.output + result.stderr
+    return result
+
+
+def jsonl(text: str) -> list[dict]:
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+@pytest.fixture
+def translated(tiny_model: Path, tmp_path: Path) -> list[dict]:
+    out = run("translate", str(SAMPLE), "--model", str(tiny_model), "--engine", "transformers",
+              "--format", "jsonl")
+    return jsonl(out.stdout)
+
+
+def test_sample_translates_with_a_local_model(translated: list[dict], tiny_model: Path):
+    text = SAMPLE.read_text(encoding="utf-8")
+    prefix, pieces = split(text)
+    assert 20 <= len(translated) <= 26
+    assert [r["source"] for r in translated] == [p.text for p in pieces]
+    assert join(prefix, pieces) == text
+    assert [r["index"] for r in translated] == list(range(1, len(translated) + 1))
+    for row in translated:
+        assert row["doc"] == "alasr-soleimani-putin"
+        assert row["origin"] == "mt" and row["engine"] == "transformers"
+        assert row["model"] == str(tiny_model)
+        assert row["target"]  # a real (random-weight) model's output, never the source copied
+        for term in row["terms"]:
+            assert {"source", "target", "start", "end", "found"} <= set(term)
+            assert row["source"][term["start"]:term["end"]]
+
+
+def test_text_output_keeps_paragraph_layout(tiny_model: Path):
+    out = run("translate", str(SAMPLE), "--model", str(tiny_model), "--engine", "transformers").stdout
+    assert out.count("\n") == SAMPLE.read_text(encoding="utf-8").count("\n")
+
+
+def test_correction_is_exported_while_show_keeps_the_draft(translated: list[dict]):
+    draft = translated[2]["target"]
+    run("correct", "alasr-soleimani-putin", "3", "One of the most important steps taken by General Soleimani.",
+        "--author", "hana")
+    shown = json.loads(run("show", "alasr-soleimani-putin", "--json").stdout)
+    seg = shown["segments"][2]
+    assert [t["origin"] for t in seg["translations"]] == ["mt", "human"]
+    assert seg["translations"][0]["text"] == draft
+    human = seg["translations"][1]
+    assert human["author"] == "hana" and human["created"]
+    exported = jsonl(run("export", "alasr-soleimani-putin", "--format", "jsonl").stdout)
+    assert exported[2]["target"] == "One of the most important steps taken by General Soleimani."
+    assert exported[2]["origin"] == "human"
+    assert exported[3]["origin"] == "mt"
+    text = run("export", "alasr-soleimani-putin").stdout
+    assert "One of the most important steps taken by General Soleimani." in text
+    docs = json.loads(run("docs", "--json").stdout)
+    assert docs[0]["name"] == "alasr-soleimani-putin"
+    assert (docs[0]["segments"], docs[0]["drafted"], docs[0]["corrected"]) == (len(translated), len(translated), 1)
+
+
+def test_correct_reads_stdin(translated: list[dict]):
+    run("correct", "1", "1", "-", input="Hajj Qassem meets President Putin\n")
+    shown = json.loads(run("show", "1", "--json").stdout)
+    assert shown["segments"][0]["translations"][-1]["text"] == "Hajj Qassem meets President Putin"
+
+
+def test_engine_none_stores_segments_without_mt(tmp_path: Path):
+    out = run("translate", str(SAMPLE), "--engine", "none", "--format", "jsonl").stdout
+    rows = jsonl(out)
+    assert rows and all(r["target"] is None and r["origin"] is None for r in rows)
+    assert json.loads(run("docs", "--json").stdout)[0]["drafted"] == 0
+
+
+def test_missing_model_is_one_clear_line(tmp_path: Path):
+    result = run("translate", str(SAMPLE), "--engine", "transformers", "--model", str(tmp_path / "no-model"),
+                 ok=False)
+    assert result.exit_code != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error:") and "no-model" in lines[0]
+    assert "Traceback" not in result.output + result.stderr
+    assert json.loads(run("docs", "--json").stdout) == []
+
+
+def test_uncached_hub_model_offline_is_one_clear_line():
+    result = run("translate", str(SAMPLE), "--engine", "transformers",
+                 "--model", "Helsinki-NLP/opus-mt-ar-en", ok=False)
+    assert result.exit_code != 0
+    (line,) = result.stderr.strip().splitlines()
+    assert "Helsinki-NLP/opus-mt-ar-en" in line
+
+
+def _bad_inputs(tmp_path: Path) -> dict[str, list[str]]:
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    binary = tmp_path / "bin.txt"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    latin = tmp_path / "cp1256.txt"
+    latin.write_bytes("لقاء الحاج قاسم".encode("cp1256"))
+    return {
+        "empty": ["translate", str(empty), "--engine", "none"],
+        "binary": ["translate", str(binary), "--engine", "none"],
+        "not-utf8": ["translate", str(latin), "--engine", "none"],
+        "missing": ["translate", str(tmp_path / "nope.txt"), "--engine", "none"],
+        "directory": ["translate", str(tmp_path), "--engine", "none"],
+        "unknown-doc-show": ["show", "nope"],
+        "unknown-doc-export": ["export", "nope"],
+        "unknown-doc-correct": ["correct", "nope", "1", "x"],
+    }
+
+
+@pytest.mark.parametrize("case", list(_bad_inputs(Path("/x"))), ids=str)
+def test_bad_input_is_refused_cleanly(case: str, tmp_path: Path):
+    args = _bad_inputs(tmp_path)[case]
+    result = run(*args, ok=False)
+    assert result.exit_code != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error:"), result.stderr
+    assert json.loads(run("docs", "--json").stdout) == []
+
+
+def test_unknown_index_is_refused_and_nothing_written(tmp_path: Path):
+    run("translate", str(SAMPLE), "--engine", "none")
+    for index in ("0", "999"):
+        result = run("correct", "alasr-soleimani-putin", index, "x", ok=False)
+        assert result.exit_code != 0 and "numbered 1 to" in result.stderr
+    assert json.loads(run("docs", "--json").stdout)[0]["corrected"] == 0
+    result = run("correct", "alasr-soleimani-putin", "1", "  ", ok=False)
+    assert "empty" in result.stderr
+
+
+def test_help_and_model_free_commands_do_not_import_torch(tmp_path: Path):
+    code = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from tm.cli import cli\n"
+        "r = CliRunner()\n"
+        "for args in (['--help'], ['docs'], ['translate', '--help']):\n"
+        "    assert r.invoke(cli, args).exit_code == 0, args\n"
+        "bad = [m for m in ('torch', 'transformers', 'ctranslate2') if m in sys.modules]\n"
+        "assert not bad, bad\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env={"TM_DB": str(tmp_path / "x.db"), "PATH": "/usr/bin:/bin"})
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_every_command_is_documented_with_an_example():
+    import click
+
+    def walk(cmd: click.Command, path: str):
+        yield path, cmd
+        if isinstance(cmd, click.Group):
+            for name, sub in cmd.commands.items():
+                yield from walk(sub, f"{path} {name}")
+
+    for path, cmd in walk(cli, "tm"):
+        assert cmd.help, f"{path} has no help"
+        if not isinstance(cmd, click.Group):
+            assert "Example" in cmd.help, f"{path} --help has no Example block"
+
+
+def test_python_m_tm_works():
+    proc = subprocess.run([sys.executable, "-m", "tm", "--help"], capture_output=True, text=True)
+    assert proc.returncode == 0 and "translate" in proc.stdout

@@ -1,0 +1,210 @@
+"""``tm translate``: segment an article, reuse the memory, draft the rest with MT, store it all.
+
+For every segment, in order of preference:
+
+1. an exact memory match (same normalised key) reuses the human translation (``tm-exact``);
+2. the best fuzzy match at or above the threshold becomes the draft (``tm-fuzzy``);
+3. otherwise the MT engine drafts it (``mt``), with the glossary's terms enforced;
+4. with ``--engine none`` the segment stays untranslated (``target`` is None).
+
+The glossary terms of every segment are reported with whether the draft carries them.
+Nothing is written until every draft is ready; then the document, its segments and
+all drafts are stored in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from .engines.base import Draft, Engine, Request, TermConstraint
+from .segment import split
+from .store import Document, Store, current_user
+from .terms import Term, TermHit, TermMatcher, forbidden_found, term_found
+from .workflow import SourceText
+
+DEFAULT_FUZZY_THRESHOLD = 75.0
+
+
+@dataclass
+class SegmentResult:
+    """One translated segment as `tm translate --format jsonl` reports it."""
+
+    index: int
+    source: str
+    sep: str
+    paragraph: int
+    target: str | None
+    origin: str | None
+    engine: str | None = None
+    model: str | None = None
+    match: float | None = None
+    terms: list[dict[str, Any]] = field(default_factory=list)
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def as_json(self, doc: str) -> dict[str, Any]:
+        row: dict[str, Any] = {
+            "doc": doc,
+            "index": self.index,
+            "paragraph": self.paragraph,
+            "source": self.source,
+            "target": self.target,
+            "origin": self.origin,
+            "engine": self.engine,
+            "model": self.model,
+            "match": self.match,
+            "terms": self.terms,
+        }
+        if self.details.get("missing_terms"):
+            row["missing_terms"] = self.details["missing_terms"]
+        if self.details.get("numbers"):
+            row["numbers"] = self.details["numbers"]
+        return row
+
+
+@dataclass
+class TranslationResult:
+    """A translated document: what was stored, and the English rebuilt in the input's layout."""
+
+    document: Document
+    prefix: str
+    segments: list[SegmentResult]
+
+    @property
+    def english(self) -> str:
+        """The English draft with the input's paragraph layout (untranslated segments left in Arabic)."""
+        parts = [self.prefix]
+        for seg in self.segments:
+            parts.append(seg.target if seg.target is not None else seg.source)
+            parts.append(seg.sep)
+        return "".join(parts)
+
+    def counts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for seg in self.segments:
+            key = seg.origin or "untranslated"
+            out[key] = out.get(key, 0) + 1
+        return out
+
+
+def term_report(hits: Sequence[TermHit], target: str | None) -> list[dict[str, Any]]:
+    """The ``terms`` list of a jsonl row: each source term and whether the English carries it."""
+    rows = []
+    for hit in hits:
+        row: dict[str, Any] = {
+            "source": hit.term.ar,
+            "target": hit.term.en,
+            "start": hit.start,
+            "end": hit.end,
+            "found": bool(target) and term_found(hit.term, target or ""),
+        }
+        if target and hit.term.forbidden:
+            bad = forbidden_found(hit.term, target)
+            if bad:
+                row["forbidden"] = bad
+        rows.append(row)
+    return rows
+
+
+def _constraints(hits: Sequence[TermHit]) -> tuple[TermConstraint, ...]:
+    seen: set[str] = set()
+    out = []
+    for hit in hits:
+        if hit.term.en in seen:
+            continue
+        seen.add(hit.term.en)
+        out.append(
+            TermConstraint(
+                source=hit.text,
+                target=hit.term.en,
+                alternatives=tuple(hit.term.alternatives),
+                forbidden=tuple(hit.term.forbidden),
+            )
+        )
+    return tuple(out)
+
+
+def translate_document(
+    store: Store,
+    source: SourceText,
+    *,
+    engine: Engine | None,
+    terms: Sequence[Term] = (),
+    use_memory: bool = True,
+    fuzzy_threshold: float = DEFAULT_FUZZY_THRESHOLD,
+    enforce_terms: bool = True,
+    author: str | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> TranslationResult:
+    """Translate *source* and store the document with every draft; see the module docstring."""
+    prefix, pieces = split(source.text)
+    sources = [p.text for p in pieces]
+    results = [
+        SegmentResult(index=i, source=p.text, sep=p.sep, paragraph=p.paragraph, target=None, origin=None)
+        for i, p in enumerate(pieces, start=1)
+    ]
+
+    matcher = TermMatcher(terms) if terms else None
+    hits: list[list[TermHit]] = matcher.find_many(sources) if matcher else [[] for _ in sources]
+
+    if use_memory:
+        from .memory import Memory
+
+        for res, found in zip(results, Memory(store).lookup(sources, threshold=fuzzy_threshold), strict=True):
+            if found is None:
+                continue
+            res.target = found.target
+            res.origin = "tm-exact" if found.kind == "exact" else "tm-fuzzy"
+            res.match = found.score
+            res.details["memory_unit"] = found.unit_id
+            res.details["memory_origin"] = found.origin
+            if found.numbers:
+                res.details["numbers"] = [list(pair) for pair in found.numbers]
+            if progress:
+                progress(1)
+
+    todo = [r for r in results if r.target is None]
+    if engine is not None and todo:
+        requests = [
+            Request(r.source, _constraints(hits[r.index - 1]) if enforce_terms else ()) for r in todo
+        ]
+        drafts: list[Draft] = engine.translate(requests, progress=progress)
+        for res, draft in zip(todo, drafts, strict=True):
+            res.target = draft.text
+            res.origin = "mt"
+            res.engine = engine.name
+            res.model = engine.model
+            res.details.update(engine.details)
+            if draft.missing:
+                res.details["missing_terms"] = list(draft.missing)
+
+    for res in results:
+        res.terms = term_report(hits[res.index - 1], res.target)
+
+    author = author or current_user()
+    with store.transaction() as conn:
+        document, stored = store.add_document(
+            conn,
+            name=source.name,
+            path=source.path,
+            sha256=source.sha256,
+            prefix=prefix,
+            segments=[(p.text, p.sep, p.paragraph) for p in pieces],
+            author=author,
+        )
+        for res, seg in zip(results, stored, strict=True):
+            if res.target is None:
+                continue
+            store.add_translation(
+                conn,
+                seg.id,
+                origin=res.origin or "mt",
+                text=res.target,
+                engine=res.engine,
+                model=res.model,
+                author=author,
+                match=res.match,
+                details={**res.details, "terms": res.terms} if res.terms else res.details,
+            )
+    return TranslationResult(document, prefix, results)
