@@ -4,10 +4,11 @@ The key is used only to *match* (memory lookup, glossary terms, QA); the stored 
 displayed text is never normalised.  The rules, applied per character:
 
 * compatibility forms folded (NFKC: presentation forms ﻻ → لا, full-width digits)
-* tashkeel (harakat, tanwin, shadda, sukun, superscript alef, Quranic marks) and
-  tatweel removed
-* أ إ آ ٱ → ا,  ى → ي,  ة → ه
-* Arabic-Indic (٠-٩) and Persian (۰-۹) digits → ASCII
+* tashkeel (harakat, tanwin, shadda, sukun, superscript alef, small and Quranic marks,
+  their presentation forms) and tatweel removed
+* أ إ آ ٱ → ا,  ى → ي,  ة → ه;  Persian ی → ي and ک → ك;  a letter followed by a
+  combining hamza (و + ٔ) keyed as the single letter (ؤ)
+* Arabic-Indic (٠-٩) and Persian (۰-۹) digits → ASCII, with ٫ → .  ٬ → ,  ٪ → %
 * Latin letters case-folded; any run of whitespace → one space, trimmed
 """
 
@@ -21,6 +22,8 @@ _DROP = frozenset(
     [chr(c) for c in range(0x064B, 0x0660)]  # harakat, tanwin, shadda, sukun, hamza marks
     + ["\u0670", "\u0640"]  # superscript alef, tatweel
     + [chr(c) for c in range(0x06D6, 0x06EE) if c not in (0x06DE, 0x06E9)]  # Quranic annotation
+    + [chr(c) for c in range(0x0610, 0x061B)]  # honorific signs, small fatha/damma/kasra
+    + [chr(c) for c in range(0x08D3, 0x0900) if c != 0x08E2]  # extended marks (curly, open tanwin)
     + ["\u200c", "\u200d", "\u200e", "\u200f", "\u061c", "\ufeff"]  # ZWNJ/ZWJ, direction marks, BOM
 )
 _MAP = {
@@ -30,11 +33,19 @@ _MAP = {
     "\u0671": "\u0627",  # ٱ
     "\u0649": "\u064a",  # ى → ي
     "\u0629": "\u0647",  # ة → ه
+    "\u06cc": "\u064a",  # Persian yeh ی → ي
+    "\u06a9": "\u0643",  # keheh ک → ك
+    "\u066b": ".",  # Arabic decimal separator ٫
+    "\u066c": ",",  # Arabic thousands separator ٬
+    "\u066a": "%",  # Arabic percent sign ٪
 }
 _MAP.update({chr(0x0660 + i): str(i) for i in range(10)})
 _MAP.update({chr(0x06F0 + i): str(i) for i in range(10)})
 
 _SPACE = re.compile(r"\s+")
+_HAMZA = "\u0654"  # combining hamza above
+_HAMZA_SEATS = {"\u0648": "\u0624", "\u064a": "\u0626"}  # و + ٔ → ؤ,  ي/ى + ٔ → ئ
+_HARAKAT = frozenset([chr(c) for c in range(0x064B, 0x0654)] + ["\u0670"])
 
 
 @lru_cache(maxsize=4096)
@@ -49,12 +60,34 @@ def _fold_char(ch: str) -> str:
         if c in _DROP:
             continue
         out.append(_MAP.get(c, c))
-    return "".join(out).casefold()
+    # NFKC writes isolated marks with a space before them (ﹶ → " َ"): that space is not text.
+    return "".join(out).casefold().strip(" ")
+
+
+def _key(text: str) -> tuple[list[str], list[int]]:
+    """Key characters of *text*, each with the index of the character that produced it."""
+    chars: list[str] = []
+    offsets: list[int] = []
+    for i, c in enumerate(text):
+        if c == _HAMZA and chars and chars[-1] in _HAMZA_SEATS and _only_harakat(text, offsets[-1] + 1, i):
+            chars[-1] = _HAMZA_SEATS[chars[-1]]
+            continue
+        for f in _fold_char(c):
+            if f == " " and chars and chars[-1] == " ":
+                continue
+            chars.append(f)
+            offsets.append(i)
+    return chars, offsets
+
+
+def _only_harakat(text: str, start: int, end: int) -> bool:
+    return all(text[j] in _HARAKAT for j in range(start, end))
 
 
 def normalize(text: str) -> str:
     """The matching key of *text*: see the module docstring for the rules."""
-    return _SPACE.sub(" ", "".join(_fold_char(c) for c in text)).strip()
+    key = "".join(_key(text)[0]) if _HAMZA in text else "".join(map(_fold_char, text))
+    return _SPACE.sub(" ", key).strip()
 
 
 def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
@@ -65,16 +98,7 @@ def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
     ``len(text)``, so that a key span ``[s, e)`` maps to ``text[offsets[s]:offsets[e-1]+1]``.
     Whitespace is collapsed as in :func:`normalize` but not trimmed.
     """
-    chars: list[str] = []
-    offsets: list[int] = []
-    for i, c in enumerate(text):
-        folded = _fold_char(c)
-        if folded == " ":
-            if chars and chars[-1] == " ":
-                continue
-        for f in folded:
-            chars.append(f)
-            offsets.append(i)
+    chars, offsets = _key(text)
     offsets.append(len(text))
     return "".join(chars), offsets
 
