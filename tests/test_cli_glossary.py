@@ -1,0 +1,201 @@
+"""`tm glossary …` end to end through click's CliRunner, with the database in tmp_path."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner, Result
+
+import tm.cli.glossary  # noqa: F401  (registers the group until tm.cli imports it)
+from tm import glossary as g
+from tm.cli import cli
+
+SHIPPED_TSV = "ar\ten\tforbidden\nالمرشد الأعلى\tSupreme Leader\tSupreme Guide\n"
+
+
+@pytest.fixture(autouse=True)
+def shipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "shipped"
+    folder.mkdir()
+    (folder / "political.tsv").write_text(SHIPPED_TSV, encoding="utf-8")
+    monkeypatch.setattr(g, "shipped_glossary_dir", lambda: folder)
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> str:
+    return str(tmp_path / "cli.db")
+
+
+def run(db: str, *args: str) -> Result:
+    return CliRunner().invoke(cli, ["glossary", *args, "--db", db], catch_exceptions=False)
+
+
+def entries(db: str, *args: str) -> list[dict]:
+    result = run(db, "list", "--json", *args)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def test_fresh_database_lists_the_political_glossary(db: str) -> None:
+    (entry,) = entries(db)
+    assert set(entry) == {"ar", "en", "variants", "forbidden", "alternatives", "note", "glossary",
+                          "created", "created_by", "updated", "updated_by"}
+    assert (entry["glossary"], entry["en"], entry["forbidden"]) == ("political", "Supreme Leader",
+                                                                    ["Supreme Guide"])
+    table = run(db, "list")
+    assert table.exit_code == 0 and "Supreme Leader" in table.output and "glossary" in table.output
+
+
+def test_add_collision_and_force(db: str) -> None:
+    ok = run(db, "add", "حزب الله", "Hezbollah", "--alternative", "Hizbullah", "--forbidden", "Party of God",
+             "--note", "Lebanon", "--author", "amal")
+    assert ok.exit_code == 0, ok.output
+    clash = run(db, "add", "حِزب اللّه", "Hizballah")
+    assert clash.exit_code == 1
+    assert clash.output.startswith("Error: ") and "--force" in clash.output
+    assert "Traceback" not in clash.output
+    forced = run(db, "add", "حِزب اللّه", "Hizballah", "--force", "--author", "omar", "--json")
+    assert forced.exit_code == 0
+    data = json.loads(forced.output)
+    assert (data["en"], data["created_by"], data["updated_by"]) == ("Hizballah", "amal", "omar")
+    assert len(entries(db, "--name", "political")) == 2
+
+
+def test_edit_keeps_who_and_when_and_show(db: str) -> None:
+    run(db, "add", "حماس", "Hamas", "--alternative", "Hamas movement", "--note", "Gaza", "--author", "amal")
+    created = run(db, "show", "حماس", "--json")
+    before = json.loads(created.output)
+    result = run(db, "edit", "حماس", "--forbidden", "Hammas", "--clear", "note", "--author", "omar", "--json")
+    assert result.exit_code == 0, result.output
+    after = json.loads(result.output)
+    assert (after["created"], after["created_by"]) == (before["created"], "amal")
+    assert (after["updated_by"], after["forbidden"], after["note"]) == ("omar", ["Hammas"], None)
+    assert after["alternatives"] == ["Hamas movement"]
+    shown = run(db, "show", "حماس")
+    assert "updated_by:   omar" in shown.output and "Hamas movement" in shown.output
+    missing = run(db, "edit", "فتح", "--en", "Fatah")
+    assert missing.exit_code == 1 and "no entry" in missing.output
+
+
+def test_remove(db: str) -> None:
+    result = run(db, "remove", "المرشد الاعلى")
+    assert result.exit_code == 0 and "Supreme Leader" in result.output
+    assert entries(db) == []
+    assert run(db, "remove", "المرشد الاعلى").exit_code == 1
+
+
+@pytest.mark.parametrize(
+    "filename,data,message",
+    [
+        ("missing.csv", "ar\nحماس\n".encode(), "line 1: the header has no 'en' column"),
+        ("empty.tsv", "ar\ten\nحماس\t\n".encode(), "line 2: the 'en' column is empty"),
+        ("cp1256.csv", b"ar,en\n" + "حماس,Hamas\n".encode("cp1256"), "line 2: the file is not UTF-8"),
+        ("broken.tbx", b'<tbx type="TBX-Basic"><text><body>\n\n<conceptEntry></body></text></tbx>',
+         "line 3: not well-formed XML"),
+    ],
+    ids=["missing-column", "empty-term", "not-utf8", "broken-tbx"],
+)
+def test_import_errors_name_the_line_and_change_nothing(db: str, tmp_path: Path, filename: str, data: bytes,
+                                                        message: str) -> None:
+    before = entries(db)
+    path = tmp_path / filename
+    path.write_bytes(data)
+    result = run(db, "import", str(path))
+    assert result.exit_code == 1
+    assert message in result.output, result.output
+    assert entries(db) == before
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv", "tbx"])
+def test_export_import_round_trip(db: str, tmp_path: Path, fmt: str) -> None:
+    run(db, "add", "الأمم المتحدة", "United Nations", "--alternative", "UN", "--variant", "الامم المتحده",
+        "--note", 'Say "UN" after, first mention; in full', "--name", "desk")
+    run(db, "add", "مجلس الأمن", "Security Council", "--forbidden", "Safety Council", "--name", "desk")
+    path = tmp_path / f"desk.{fmt}"
+    exported = run(db, "export", str(path), "--name", "desk")
+    assert exported.exit_code == 0 and "Wrote 2 entries" in exported.output
+    imported = run(db, "import", str(path), "--name", "copy", "--json")
+    assert json.loads(imported.output)["added"] == 2
+
+    def content(name: str) -> list[dict]:
+        keys = ("ar", "en", "variants", "forbidden", "alternatives", "note")
+        return [{k: e[k] for k in keys} for e in entries(db, "--name", name)]
+
+    assert content("copy") == content("desk")
+    again = run(db, "import", str(path), "--name", "copy")
+    assert "0 added, 0 updated, 2 unchanged" in again.output
+
+
+def test_export_to_stdout(db: str) -> None:
+    result = run(db, "export", "-", "--format", "tsv")
+    assert result.exit_code == 0
+    assert result.output.splitlines() == ["ar\ten\tvariants\tforbidden\tnote\talternatives",
+                                          "المرشد الأعلى\tSupreme Leader\t\tSupreme Guide\t\t"]
+
+
+def write_jsonl(path: Path, pairs: list[tuple[str, str]]) -> Path:
+    path.write_text("".join(json.dumps({"index": i, "source": s, "target": t}, ensure_ascii=False) + "\n"
+                            for i, (s, t) in enumerate(pairs, start=1)), encoding="utf-8")
+    return path
+
+
+def test_check_ok_exits_0(db: str, tmp_path: Path) -> None:
+    path = write_jsonl(tmp_path / "good.jsonl", [("قال المرشد الأعلى", "The Supreme Leader said")])
+    result = run(db, "check", str(path))
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("OK: 1 segments")
+
+
+def test_check_flags_wrong_forbidden_and_inconsistent(db: str, tmp_path: Path) -> None:
+    terms = tmp_path / "desk.csv"
+    terms.write_text("ar,en,forbidden\nالحرس الثوري,Revolutionary Guards,Revolutionary Guard army\n",
+                     encoding="utf-8")
+    path = write_jsonl(tmp_path / "draft.jsonl", [
+        ("قال المرشد الأعلى", "The Supreme Guide said"),
+        ("وقال الحرس الثوري", "The Revolutionary Guards said"),
+        ("هاجم الحرس الثوري", "The Revolutionary Guard army attacked"),
+    ])
+    result = run(db, "check", str(path), "--glossary", "political", "--glossary", str(terms))
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert 'Segment 1: المرشد الأعلى → "Supreme Leader" missing.' in lines
+    assert 'Segment 1: المرشد الأعلى → forbidden "Supreme Guide" (use "Supreme Leader").' in lines
+    assert ('Segment 3: الحرس الثوري → forbidden "Revolutionary Guard army" (use "Revolutionary Guards").'
+            in lines)
+    assert any(line.startswith("Inconsistent: الحرس الثوري") and "segment(s) 2 but not in 3" in line
+               for line in lines)
+    as_json = run(db, "check", str(path), "--glossary", "political", "--glossary", str(terms), "--json")
+    assert as_json.exit_code == 1
+    data = json.loads(as_json.output)
+    assert (data["ok"], data["missing"], data["forbidden"], data["inconsistent"]) == (False, 2, 2, 1)
+
+
+def test_check_a_tsv_and_a_stored_document(db: str, tmp_path: Path) -> None:
+    tsv = tmp_path / "pairs.tsv"
+    tsv.write_text("المرشد الأعلى\tSupreme Guide\n", encoding="utf-8")
+    assert run(db, "check", str(tsv)).exit_code == 1
+    from tm.store import Store
+
+    with Store.open(db) as store, store.transaction() as conn:
+        _, segs = store.add_document(conn, name="art", path=None, sha256="x", prefix="",
+                                     segments=[("قال المرشد الأعلى", "", 1)])
+        store.add_translation(conn, segs[0].id, origin="mt", text="The Supreme Leader said")
+    assert run(db, "check", "art").exit_code == 0
+    unknown = run(db, "check", "nothing-here")
+    assert unknown.exit_code == 1 and "No file and no stored document 'nothing-here'" in unknown.output
+    bad_glossary = run(db, "check", "art", "--glossary", "nope")
+    assert bad_glossary.exit_code == 1 and "No glossary or term file 'nope'" in bad_glossary.output
+
+
+def _commands(group: click.Group) -> list[tuple[str, click.Command]]:
+    return sorted(group.commands.items())
+
+
+@pytest.mark.parametrize("name,command", _commands(tm.cli.glossary.glossary), ids=lambda x: str(x))
+def test_every_command_has_help_with_an_example(name: str, command: click.Command) -> None:
+    result = CliRunner().invoke(cli, ["glossary", name, "--help"])
+    assert result.exit_code == 0
+    assert "Example:" in result.output and "--db" in result.output

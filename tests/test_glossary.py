@@ -1,0 +1,421 @@
+"""The glossary library: editing with provenance, term files, the default glossary, checks."""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tm import glossary as g
+from tm.errors import ConflictError, FormatError, InputError, NotFoundError
+from tm.formats.tbx import read_tbx, tbx_bytes
+from tm.store import Store
+from tm.termcheck import CheckReport, Pair, check, document_pairs, pairs_for, read_pairs
+from tm.terms import term_key
+
+SHIPPED_TSV = (
+    "ar\ten\tvariants\tforbidden\tnote\talternatives\n"
+    "الحرس الثوري\tRevolutionary Guards\tحرس الثورة\tRevolutionary Guard army\tIran\tIRGC\n"
+    "المرشد الأعلى\tSupreme Leader\t\tSupreme Guide\t\t\n"
+)
+
+
+@pytest.fixture(autouse=True)
+def shipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A small stand-in for the shipped glossaries/ folder."""
+    folder = tmp_path / "shipped"
+    folder.mkdir()
+    (folder / "political.tsv").write_text(SHIPPED_TSV, encoding="utf-8")
+    monkeypatch.setattr(g, "shipped_glossary_dir", lambda: folder)
+    return folder
+
+
+def rec(ar: str, en: str, **kw: object) -> g.Record:
+    return g.Record(ar, en, **kw)  # type: ignore[arg-type]
+
+
+def snapshot(store: Store) -> list[dict]:
+    return [e.as_json() for e in g.list_entries(store)]
+
+
+# -- the default glossary -------------------------------------------------------------------
+
+
+def test_fresh_store_gets_the_political_glossary(store: Store) -> None:
+    entries = g.list_entries(store, "political")
+    assert [(e.ar, e.en) for e in entries] == [
+        ("الحرس الثوري", "Revolutionary Guards"),
+        ("المرشد الأعلى", "Supreme Leader"),
+    ]
+    irgc = entries[0]
+    assert irgc.variants == ["حرس الثورة"]
+    assert irgc.forbidden == ["Revolutionary Guard army"]
+    assert irgc.alternatives == ["IRGC"]
+    assert irgc.note == "Iran"
+    assert irgc.created_by == g.SHIPPED_AUTHOR
+    assert [i.name for i in g.glossaries(store)] == ["political"]
+
+
+def test_default_is_loaded_once_and_not_again_after_its_entries_are_removed(store: Store) -> None:
+    assert g.ensure_default(store) is True
+    assert g.ensure_default(store) is False
+    g.remove(store, "political", "الحرس الثوري")
+    g.remove(store, "political", "المرشد الأعلى")
+    assert g.ensure_default(store) is False
+    assert g.list_entries(store, "political") == []
+
+
+def test_default_loaded_in_a_second_process_is_not_duplicated(tmp_path: Path) -> None:
+    a = Store.open(tmp_path / "shared.db")
+    b = Store.open(tmp_path / "shared.db")
+    try:
+        assert g.ensure_default(a) is True
+        assert g.ensure_default(b) is False
+        assert len(g.list_entries(b, "political")) == 2
+    finally:
+        a.close()
+        b.close()
+
+
+def test_default_loading_races_safely(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two connections both see no default, then both try to load it: exactly one does."""
+    path = tmp_path / "race.db"
+    Store.open(path).close()
+    barrier = threading.Barrier(2, timeout=10)
+    real_read = g.read_terms_file
+
+    def read_then_wait(p: Path) -> list[g.Record]:
+        records = real_read(p)
+        barrier.wait()
+        return records
+
+    monkeypatch.setattr(g, "read_terms_file", read_then_wait)
+    results: list[bool] = []
+
+    def load() -> None:
+        with Store.open(path) as s:
+            results.append(g.ensure_default(s))
+
+    threads = [threading.Thread(target=load) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == [False, True]
+    with Store.open(path) as s:
+        assert len(g.list_entries(s, "political")) == 2
+
+
+def test_no_shipped_file_means_no_default(store: Store, monkeypatch: pytest.MonkeyPatch,
+                                          tmp_path: Path) -> None:
+    monkeypatch.setattr(g, "shipped_glossary_dir", lambda: tmp_path / "nowhere")
+    assert g.ensure_default(store) is False
+    assert g.glossaries(store) == []
+
+
+def test_the_real_shipped_glossary_parses(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.undo()
+    path = g.shipped_glossary_dir() / "political.tsv"
+    if not path.is_file():
+        pytest.skip("glossaries/political.tsv is not there yet")
+    records = g.read_terms_file(path)
+    assert len(records) >= 10
+    assert all(r.ar.strip() and r.en.strip() for r in records)
+    assert g.shipped_glossary_dir() == Path(g.__file__).resolve().parents[1] / "glossaries"
+
+
+# -- editing ----------------------------------------------------------------------------------
+
+
+def test_add_and_show_by_form_variant_or_spelling(store: Store) -> None:
+    e = g.add(store, "desk", rec("تنظيم الدولة", "Islamic State", variants=["داعش"], alternatives=["ISIS"]),
+              author="amal")
+    assert (e.glossary, e.created_by, e.updated, e.updated_by) == ("desk", "amal", None, None)
+    assert g.show(store, "desk", "تَنظيم الدّولة").en == "Islamic State"  # tashkeel ignored
+    assert g.show(store, "desk", "داعش").ar == "تنظيم الدولة"  # found by variant
+    with pytest.raises(NotFoundError, match="no entry"):
+        g.show(store, "desk", "حزب الله")
+    with pytest.raises(NotFoundError, match="No glossary 'nope'"):
+        g.show(store, "nope", "داعش")
+
+
+@pytest.mark.parametrize("spelling", ["المرشد الأعلى", "المرشد الاعلى", "المُرشد الأعلى", "المرشد  الأعلى"],
+                         ids=["same", "hamza", "tashkeel", "spaces"])
+def test_add_refuses_a_colliding_key_unless_forced(store: Store, spelling: str) -> None:
+    before = snapshot(store)
+    with pytest.raises(ConflictError, match="--force"):
+        g.add(store, "political", rec(spelling, "Supreme Guide"), author="amal")
+    assert snapshot(store) == before
+    e = g.add(store, "political", rec(spelling, "Leader", alternatives=["Supreme Leader"]), author="amal",
+              force=True)
+    assert (e.en, e.alternatives) == ("Leader", ["Supreme Leader"])
+    assert (e.created_by, e.updated_by) == (g.SHIPPED_AUTHOR, "amal")
+    assert e.updated is not None
+    assert len(g.list_entries(store, "political")) == 2
+
+
+def test_edit_changes_only_given_fields_and_keeps_who_and_when(store: Store) -> None:
+    first = g.add(store, "desk", rec("حزب الله", "Hezbollah", alternatives=["Hizbullah"], note="Lebanon"),
+                  author="amal")
+    e = g.edit(store, "desk", "حزب الله", forbidden=["Party of God"], author="omar")
+    assert (e.en, e.alternatives, e.forbidden) == ("Hezbollah", ["Hizbullah"], ["Party of God"])
+    assert e.note == "Lebanon"
+    assert (e.created, e.created_by) == (first.created, "amal")
+    assert e.updated_by == "omar" and e.updated is not None
+    e = g.edit(store, "desk", "حزب الله", note="", alternatives=[], author="omar")
+    assert (e.note, e.alternatives) == (None, [])
+    with pytest.raises(NotFoundError):
+        g.edit(store, "desk", "حماس", en="Hamas")
+
+
+def test_edit_into_an_existing_key_is_refused(store: Store) -> None:
+    g.add(store, "desk", rec("حماس", "Hamas"))
+    g.add(store, "desk", rec("فتح", "Fatah"))
+    with pytest.raises(ConflictError):
+        g.edit(store, "desk", "فتح", new_ar="حماس")
+
+
+@pytest.mark.parametrize("term", [rec(" ", "x"), rec("حماس", ""), rec("َ", "x"), rec("حماس", "Hamas",
+                         alternatives=["a|b"])], ids=["empty-ar", "empty-en", "only-tashkeel", "pipe"])
+def test_add_rejects_unusable_terms(store: Store, term: g.Record) -> None:
+    with pytest.raises(InputError):
+        g.add(store, "desk", term)
+
+
+def test_remove(store: Store) -> None:
+    gone = g.remove(store, "political", "حرس الثورة")  # by variant
+    assert gone.en == "Revolutionary Guards"
+    assert [e.ar for e in g.list_entries(store)] == ["المرشد الأعلى"]
+    with pytest.raises(NotFoundError):
+        g.remove(store, "political", "حرس الثورة")
+
+
+# -- term files ---------------------------------------------------------------------------------
+
+GOOD_CSV = 'ar,en,variants,forbidden,note,alternatives\nحماس,Hamas,,,"Palestinian, Gaza",\n'
+
+BAD_FILES = [
+    ("no-en.csv", b"ar,english\n\xd8\xad\xd9\x85\xd8\xa7\xd8\xb3,Hamas\n", "line 1", "no 'en' column"),
+    ("empty.csv", "ar,en\nحماس,Hamas\n\nفتح,\n".encode(), "line 4", "'en' column is empty"),
+    ("latin1.tsv", "ar\ten\nحماس\tHamas\n".encode() + b"caf\xe9\tcafe\n", "line 3", "not UTF-8"),
+    ("dup.tsv", "ar\ten\nحماس\tHamas\nفتح\tFatah\nحَماس\tHamas movement\n".encode(), "line 4", "line 2"),
+    ("wide.csv", "ar,en\nحماس,Hamas,extra\n".encode(), "line 2", "3 fields"),
+    ("unknown.csv", "ar,en,forbiden\nحماس,Hamas,x\n".encode(), "line 1", "unknown column 'forbiden'"),
+    ("broken.tbx", b'<?xml version="1.0"?>\n<tbx type="TBX-Basic">\n<text><body>\n<conceptEntry>\n</body>',
+     "line 5", "not well-formed"),
+    ("no-en.tbx", '<tbx type="TBX-Basic"><text><body>\n<conceptEntry id="c1"><langSec xml:lang="ar">'
+     "<termSec><term>حماس</term></termSec></langSec></conceptEntry></body></text></tbx>".encode(),
+     "line 2", "no English"),
+    ("empty-term.tbx", '<tbx type="TBX-Basic"><text><body><conceptEntry id="c1">\n<langSec xml:lang="ar">'
+     '<termSec><term>حماس</term></termSec></langSec>\n<langSec xml:lang="en"><termSec><term> </term>'
+     "</termSec></langSec></conceptEntry></body></text></tbx>".encode(), "line 3", "empty"),
+    ("not-tbx.xml", b"<html><body/></html>", "line 1", "<html>"),
+    ("latin1.tbx", b'<?xml version="1.0" encoding="UTF-8"?>\n<tbx type="TBX-Basic"><text><body>\n'
+     b'<conceptEntry id="a"><langSec xml:lang="ar"><termSec><term>\xe9t</term></termSec></langSec>'
+     b"</conceptEntry></body></text></tbx>", "line 3", "encoding"),
+]
+
+
+@pytest.mark.parametrize("filename,data,line,message", BAD_FILES, ids=[b[0] for b in BAD_FILES])
+def test_import_is_all_or_nothing(store: Store, tmp_path: Path, filename: str, data: bytes, line: str,
+                                  message: str) -> None:
+    before = snapshot(store)
+    path = tmp_path / filename
+    path.write_bytes(data)
+    with pytest.raises(FormatError) as err:
+        g.import_file(store, path, "political", author="amal")
+    assert line in str(err.value) and message in str(err.value), str(err.value)
+    assert str(path) in str(err.value)
+    assert snapshot(store) == before
+
+
+def test_import_merges_and_replace_removes(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "desk.tsv"
+    path.write_text("ar\ten\talternatives\nالمرشد الأعلى\tSupreme Leader\t\nحماس\tHamas\tHamas movement\n"
+                    "الحرس الثوري\tIRGC\t\n", encoding="utf-8")
+    result = g.import_file(store, path, "political", author="amal")
+    assert (result.added, result.updated, result.unchanged, result.removed) == (1, 2, 0, 0)
+    irgc = g.show(store, "political", "الحرس الثوري")
+    assert (irgc.en, irgc.updated_by, irgc.created_by) == ("IRGC", "amal", g.SHIPPED_AUTHOR)
+    path.write_text("ar\ten\nحماس\tHamas\n", encoding="utf-8")
+    result = g.import_file(store, path, "political", author="amal", replace=True)
+    assert (result.added, result.updated, result.removed) == (0, 1, 2)
+    assert [e.ar for e in g.list_entries(store, "political")] == ["حماس"]
+
+
+def test_import_creates_a_glossary_and_reads_any_column_order(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "terms.txt"  # no telling extension: sniffed as CSV
+    path.write_text("EN,AR,Note\nHamas,حماس,\"a, b\"\n", encoding="utf-8")
+    assert g.import_file(store, path, "desk", author="amal").added == 1
+    e = g.show(store, "desk", "حماس")
+    assert (e.en, e.note, e.created_by) == ("Hamas", "a, b", "amal")
+    assert g.glossaries(store)[-1].source == str(path)
+
+
+ENTRIES = [
+    rec("الحرس الثوري", "Revolutionary Guards", variants=["حرس الثورة", "الحرس الثوري الإيراني"],
+        forbidden=["Revolutionary Guard army"], alternatives=["IRGC", "Islamic Revolutionary Guard Corps"],
+        note='Say "IRGC" after the first mention, not "the Guards".'),
+    rec("الأمم المتحدة", "United Nations", alternatives=["UN"]),
+    rec("مجلس الأمن", "Security Council", note="Comma, semicolon; and \"quotes\""),
+]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv", "tbx"])
+def test_export_then_import_round_trips(store: Store, tmp_path: Path, fmt: str) -> None:
+    for e in ENTRIES:
+        g.add(store, "desk", e, author="amal")
+    path = tmp_path / f"desk.{fmt}"
+    assert g.export_file(store, "desk", path) == 3
+    records = g.read_terms_file(path)
+    keys = ("ar", "en", "variants", "forbidden", "alternatives", "note")
+    assert [{k: getattr(r, k) for k in keys} for r in records] == [
+        {k: getattr(e, k) for k in keys} for e in ENTRIES
+    ]
+    g.import_file(store, path, "copy", author="omar")
+
+    def content(name: str) -> list[dict]:
+        return [{k: getattr(e, k) for k in keys} for e in g.list_entries(store, name)]
+
+    assert content("copy") == content("desk")
+
+
+def test_tsv_export_refuses_a_tab_in_a_note(store: Store, tmp_path: Path) -> None:
+    g.add(store, "desk", rec("حماس", "Hamas", note="line one\nline two"))
+    with pytest.raises(InputError, match="TSV"):
+        g.export_file(store, "desk", tmp_path / "desk.tsv")
+    assert not (tmp_path / "desk.tsv").exists()
+
+
+def test_tbx_export_is_tbx_basic_v3(tmp_path: Path) -> None:
+    data = tbx_bytes(ENTRIES[:1])
+    assert b'<tbx xmlns="urn:iso:std:iso:30042:ed-2"' in data and b'type="TBX-Basic"' in data
+    assert b"deprecatedTerm-admn-sts" in data and b"<conceptEntry" in data and b"<langSec" in data
+
+
+def test_tbx_v2_martif_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "old.tbx"
+    path.write_text(
+        """<?xml version="1.0" encoding="UTF-8"?>
+<martif type="TBX-Basic" xml:lang="ar"><text><body>
+  <termEntry id="t1">
+    <descrip type="definition">Lebanese party</descrip><note>Lebanon</note>
+    <langSet xml:lang="ar"><tig><term>حزب الله</term></tig></langSet>
+    <langSet xml:lang="en-GB">
+      <tig><term>Party of God</term>
+        <termNote type="administrativeStatus">deprecatedTerm-admn-sts</termNote></tig>
+      <tig><term>Hezbollah</term><termNote type="administrativeStatus">preferredTerm-admn-sts</termNote></tig>
+      <ntig><termGrp><term>Hizbullah</term></termGrp></ntig>
+    </langSet>
+  </termEntry>
+</body></text></martif>""",
+        encoding="utf-8",
+    )
+    (e,) = read_tbx(path)
+    assert (e.ar, e.en, e.alternatives, e.forbidden, e.note, e.line) == (
+        "حزب الله", "Hezbollah", ["Hizbullah"], ["Party of God"], "Lebanon", 3)
+
+
+_TEXT = st.text(alphabet=st.sampled_from(list("ابتثجحخدذرسشصضطظعغفقكلمنهويءآأإىة ًَُِّ") + list('aZ ,;"\'<>&')),
+                min_size=1, max_size=12).map(lambda s: " ".join(s.split())).filter(bool)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(ar=_TEXT.filter(term_key), en=_TEXT, alts=st.lists(_TEXT, max_size=2, unique=True),
+       note=st.one_of(st.none(), _TEXT))
+@pytest.mark.parametrize("fmt", ["csv", "tbx"])
+def test_term_files_round_trip_any_text(tmp_path: Path, fmt: str, ar: str, en: str, alts: list[str],
+                                        note: str | None) -> None:
+    path = tmp_path / f"t.{fmt}"
+    path.write_bytes(g.dumps([rec(ar, en, alternatives=alts, note=note)], fmt))
+    (r,) = g.read_terms_file(path)
+    assert (r.ar, r.en, r.alternatives, r.note) == (ar, en, alts, note)
+
+
+# -- load_terms ------------------------------------------------------------------------------
+
+
+def test_load_terms_from_names_and_files(store: Store, tmp_path: Path) -> None:
+    assert [t.en for t in g.load_terms(store)] == ["Revolutionary Guards", "Supreme Leader"]
+    path = tmp_path / "mine.csv"
+    path.write_text("ar,en\nالمرشد الاعلى,Leader\nحماس,Hamas\n", encoding="utf-8")
+    terms = g.load_terms(store, ["political", str(path)])
+    assert sorted(t.en for t in terms) == ["Hamas", "Leader", "Revolutionary Guards"]  # later spec wins
+    assert [t.en for t in g.load_terms(None, [str(path)])] == ["Leader", "Hamas"]
+    with pytest.raises(NotFoundError, match="nope"):
+        g.load_terms(store, ["nope"])
+
+
+# -- check ---------------------------------------------------------------------------------------
+
+TERMS = [
+    rec("الحرس الثوري", "Revolutionary Guards", alternatives=["IRGC"],
+        forbidden=["Revolutionary Guard army"]),
+    rec("المرشد الأعلى", "Supreme Leader"),
+]
+
+
+def run_check(pairs: list[tuple[str, str | None]]) -> CheckReport:
+    return check(pairs, [g.to_term(t) for t in TERMS])  # plain tuples are numbered from 1
+
+
+def test_check_passes_required_renderings_and_alternatives() -> None:
+    report = run_check([
+        ("قال الحرس الثوري إن", "The Revolutionary Guards said that"),
+        ("وأعلن الحرس الثوري", "The IRGC announced"),
+        ("بلا مصطلحات", "No terms"),
+        ("المرشد الأعلى", None),
+    ])
+    assert report.ok, report.as_json()
+    assert (report.segments, report.untranslated, len(report.checks)) == (4, 1, 2)
+
+
+def test_check_flags_wrong_forbidden_and_inconsistent_renderings() -> None:
+    report = run_check([
+        ("قال الحرس الثوري", "The Revolutionary Guards said"),
+        ("وقال المرشد الأعلى", "The supreme guide said"),
+        ("هاجم الحرس الثوري", "The Revolutionary Guard army attacked"),
+    ])
+    assert not report.ok
+    assert [(c.segment, c.en) for c in report.missing] == [(2, "Supreme Leader"), (3, "Revolutionary Guards")]
+    assert [(c.segment, c.forbidden) for c in report.forbidden] == [(3, ["Revolutionary Guard army"])]
+    (inc,) = report.inconsistencies
+    assert (inc.ar, inc.rendered_in, inc.violated_in) == ("الحرس الثوري", [1], [3])
+    data = report.as_json()
+    assert data["ok"] is False and (data["missing"], data["forbidden"], data["inconsistent"]) == (2, 1, 1)
+    json.dumps(data)
+
+
+def test_check_a_stored_document_uses_the_latest_human_translation(store: Store) -> None:
+    with store.transaction() as conn:
+        doc, segs = store.add_document(conn, name="art", path=None, sha256="x", prefix="",
+                                       segments=[("قال المرشد الأعلى", " ", 1), ("بلا مصطلحات", "", 1)])
+        store.add_translation(conn, segs[0].id, origin="mt", text="The Supreme Guide said")
+    terms = [g.to_term(t) for t in TERMS]
+    assert not check(document_pairs(store, "art"), terms).ok
+    with store.transaction() as conn:
+        store.add_translation(conn, segs[0].id, origin="human", text="The Supreme Leader said", author="amal")
+    report = check(pairs_for(store, "art"), terms)
+    assert report.ok and report.segments == 2
+    with pytest.raises(NotFoundError):
+        pairs_for(store, "no-such-doc")
+
+
+def test_read_pairs_jsonl_and_tsv(tmp_path: Path) -> None:
+    jsonl = tmp_path / "d.jsonl"
+    jsonl.write_text('{"index": 1, "source": "أ", "target": "A"}\n\n'
+                     '{"index": 2, "source": "ب", "target": null}\n', encoding="utf-8")
+    assert read_pairs(jsonl) == [Pair(1, "أ", "A"), Pair(2, "ب", None)]
+    tsv = tmp_path / "d.tsv"
+    tsv.write_text("ar\ten\nأ\tA\r\nب\n", encoding="utf-8")
+    assert read_pairs(tsv) == [Pair(1, "أ", "A"), Pair(2, "ب", None)]
+    jsonl.write_text('{"source": "أ", "target": "A"}\n{"target": "B"}\n', encoding="utf-8")
+    with pytest.raises(FormatError, match="line 2"):
+        read_pairs(jsonl)
+    tsv.write_text("أ\tA\tB\n", encoding="utf-8")
+    with pytest.raises(FormatError, match="line 1"):
+        read_pairs(tsv)
