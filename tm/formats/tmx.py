@@ -1,0 +1,282 @@
+"""TMX translation memories: read TMX 1.1–1.4 as a stream of :class:`TMUnit`, write TMX 1.4.
+
+Reading streams with :func:`lxml.etree.iterparse` and frees each ``<tu>`` once it
+is read, so a file of a million units needs no more memory than one of ten.
+A ``<tuv>`` is matched on the primary subtag of ``xml:lang`` (or TMX 1.1's
+``lang``), case-insensitively: ``ar``, ``ar-SA`` and ``AR-ae`` are all Arabic.
+The text of a ``<seg>`` is taken verbatim (whitespace and newlines kept, whatever
+``xml:space`` says); inline codes (``<bpt>``, ``<ept>``, ``<ph>``, ``<it>``,
+``<ut>`` and the ``<sub>`` flows inside them) are left out of the text and
+``<hi>`` keeps its text, while the whole ``<seg>`` is kept in ``props`` so that
+writing the unit back restores its codes as long as the text was not changed.
+
+``props`` holds the ``<tu>`` attributes (``tuid``, ``creationdate``…) and the
+``<prop type=…>`` values (a list when a type repeats) under their own names; a
+prop whose type clashes with one of those names is kept as ``"prop:TYPE"``.
+Besides them: ``tu_attrs`` (non-standard ``<tu>`` attributes),
+``source_tuv``/``target_tuv`` (a ``<tuv>``'s language tag when not the plain
+code, its other attributes, its notes and props) and ``source_seg``/``target_seg``
+(the ``<seg>`` XML when it holds inline markup).  Languages other than the two
+asked for, a second ``<tuv>`` of the same language and the attributes of
+``<prop>``/``<note>`` are not kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import IO, Any
+
+from lxml import etree
+
+from ..errors import FormatError
+from ._xml import (
+    XML_LANG,
+    PathArg,
+    check_xml_text,
+    inline_text,
+    iter_xml,
+    local_name,
+    output,
+    source_line,
+    tool_version,
+)
+
+TU_ATTRS = (
+    "tuid", "o-encoding", "datatype", "usagecount", "lastusagedate", "creationtool", "creationtoolversion",
+    "creationdate", "creationid", "changedate", "segtype", "changeid", "o-tmf", "srclang",
+)  # fmt: skip
+_INTERNAL = ("tu_attrs", "source_tuv", "target_tuv", "source_seg", "target_seg")
+_RESERVED = frozenset(TU_ATTRS + _INTERNAL)
+
+
+@dataclass
+class TMUnit:
+    """One translation unit: Arabic source, English target, and where it came from."""
+
+    source: str
+    target: str
+    line: int
+    note: str | None = None
+    props: dict[str, Any] = field(default_factory=dict)
+
+
+def tmx_date(value: str | datetime | None = None) -> str:
+    """A TMX date (``20240131T120000Z``) from an ISO 8601 string or a datetime (naive: UTC); None: now."""
+    if value is None:
+        when = datetime.now(UTC)
+    else:
+        when = value if isinstance(value, datetime) else datetime.fromisoformat(value)
+    if when.tzinfo is not None:
+        when = when.astimezone(UTC)
+    return when.strftime("%Y%m%dT%H%M%SZ")
+
+
+# -- reading ----------------------------------------------------------------------------
+
+
+def _primary(tag: str) -> str:
+    return tag.replace("_", "-").split("-")[0].strip().lower()
+
+
+def _add_prop(props: dict[str, Any], key: str, value: str) -> None:
+    if key in props:
+        old = props[key]
+        props[key] = [*old, value] if isinstance(old, list) else [old, value]
+    else:
+        props[key] = value
+
+
+def _tuv_info(tuv: etree._Element, lang_attr: str, lang: str, want: str) -> dict[str, Any]:
+    info: dict[str, Any] = {}
+    if lang != want:
+        info["lang"] = lang
+    attrs = {k: v for k, v in tuv.attrib.items() if k != lang_attr}
+    if attrs:
+        info["attrs"] = attrs
+    for child in tuv:
+        kind = local_name(child)
+        if kind == "note":
+            info.setdefault("note", []).append(child.text or "")
+        elif kind == "prop":
+            info.setdefault("prop", []).append([child.get("type", ""), child.text or ""])
+    return info
+
+
+def _unit(tu: etree._Element, path: str, src_lang: str, tgt_lang: str) -> TMUnit:
+    props: dict[str, Any] = {}
+    extra = {}
+    for k, v in tu.attrib.items():
+        if k in TU_ATTRS:
+            props[k] = v
+        else:
+            extra[k] = v
+    if extra:
+        props["tu_attrs"] = extra
+    notes: list[str] = []
+    tuvs: dict[str, etree._Element] = {}
+    langs: list[str] = []
+    for child in tu:
+        kind = local_name(child)
+        if kind == "note":
+            notes.append(child.text or "")
+        elif kind == "prop":
+            ptype = child.get("type", "")
+            key = f"prop:{ptype}" if ptype in _RESERVED or ptype.startswith("prop:") else ptype
+            _add_prop(props, key, child.text or "")
+        elif kind == "tuv":
+            lang = child.get(XML_LANG) or child.get("lang") or ""
+            langs.append(lang or "(none)")
+            tuvs.setdefault(_primary(lang), child)
+    texts = []
+    for role, want in (("source", src_lang), ("target", tgt_lang)):
+        tuv = tuvs.get(_primary(want))
+        if tuv is None:
+            found = ", ".join(langs) or "none"
+            raise FormatError(
+                f"the <tu> has no <tuv> in {want!r} (languages found: {found}); every unit needs both "
+                f"{src_lang} and {tgt_lang}.",
+                path=path,
+                line=source_line(tu),
+            )
+        lang_attr = XML_LANG if tuv.get(XML_LANG) is not None else "lang"
+        info = _tuv_info(tuv, lang_attr, tuv.get(lang_attr, ""), want)
+        if info:
+            props[f"{role}_tuv"] = info
+        seg = next((c for c in tuv if local_name(c) == "seg"), None)
+        if seg is None:
+            raise FormatError(f"the {want} <tuv> has no <seg>.", path=path, line=source_line(tuv))
+        if len(seg):
+            props[f"{role}_seg"] = etree.tostring(seg, encoding="unicode", with_tail=False)
+        texts.append(inline_text(seg))
+    return TMUnit(texts[0], texts[1], source_line(tu), "\n".join(notes) if notes else None, props)
+
+
+def read_tmx(path: PathArg, *, src_lang: str = "ar", tgt_lang: str = "en") -> Iterator[TMUnit]:
+    """Stream the units of the TMX file at *path*; :class:`FormatError` (with the line) if it is malformed."""
+    name = str(path)
+    for tu in iter_xml(name, ("tu",), root="tmx"):
+        yield _unit(tu, name, src_lang, tgt_lang)
+
+
+# -- writing ----------------------------------------------------------------------------
+
+
+def _text_el(parent: etree._Element, tag: str, text: str, indent: str, **attrs: str) -> etree._Element:
+    el = etree.SubElement(parent, tag, attrs)
+    el.text = text
+    el.tail = indent
+    return el
+
+
+def _prop_values(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return [v if isinstance(v, str) else str(v) for v in value]
+    return [value if isinstance(value, str) else str(value)]
+
+
+def _seg(unit_props: dict[str, Any], role: str, text: str) -> etree._Element:
+    xml = unit_props.get(f"{role}_seg")
+    if isinstance(xml, str):
+        try:
+            seg = etree.fromstring(xml)
+        except etree.XMLSyntaxError:
+            seg = None
+        if seg is not None and local_name(seg) == "seg" and inline_text(seg) == text:
+            return seg
+    seg = etree.Element("seg")
+    seg.text = text
+    return seg
+
+
+def _tuv(tu: etree._Element, props: dict[str, Any], role: str, text: str, lang: str) -> None:
+    info = props.get(f"{role}_tuv") or {}
+    tuv = etree.SubElement(tu, "tuv", {XML_LANG: str(info.get("lang") or lang)})
+    for k, v in (info.get("attrs") or {}).items():
+        tuv.set(k, str(v))
+    tuv.text = "\n    "
+    for note in info.get("note") or []:
+        _text_el(tuv, "note", str(note), "\n    ")
+    for ptype, value in info.get("prop") or []:
+        _text_el(tuv, "prop", str(value), "\n    ", type=str(ptype))
+    seg = _seg(props, role, text)
+    seg.tail = "\n  "
+    tuv.append(seg)
+    tuv.tail = "\n  "
+
+
+def _check_unit(unit: TMUnit, n: int) -> None:
+    where = f"Unit {n}" + (f" (line {unit.line})" if unit.line else "")
+    check_xml_text(unit.source, f"{where}: the source text")
+    check_xml_text(unit.target, f"{where}: the target text")
+    if unit.note:
+        check_xml_text(unit.note, f"{where}: the note")
+    for key, value in unit.props.items():
+        check_xml_text(str(key), f"{where}: a prop name")
+        for text in _strings(value):
+            check_xml_text(text, f"{where}: the prop {key!r}")
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield str(k)
+            yield from _strings(v)
+    elif isinstance(value, list | tuple):
+        for v in value:
+            yield from _strings(v)
+    elif value is not None:
+        yield str(value)
+
+
+def _tu(unit: TMUnit, src_lang: str, tgt_lang: str) -> etree._Element:
+    props = unit.props or {}
+    tu = etree.Element("tu", {k: str(props[k]) for k in TU_ATTRS if props.get(k) is not None})
+    for k, v in (props.get("tu_attrs") or {}).items():
+        tu.set(k, str(v))
+    tu.text = "\n  "
+    for key, value in props.items():
+        if key in _RESERVED:
+            continue
+        ptype = key[5:] if key.startswith("prop:") else key
+        for v in _prop_values(value):
+            _text_el(tu, "prop", v, "\n  ", type=ptype)
+    if unit.note is not None:
+        _text_el(tu, "note", unit.note, "\n  ")
+    _tuv(tu, props, "source", unit.source, src_lang)
+    _tuv(tu, props, "target", unit.target, tgt_lang)
+    tu[-1].tail = "\n"
+    tu.tail = "\n"
+    return tu
+
+
+def write_tmx(
+    units: Iterable[TMUnit],
+    path: PathArg | IO[bytes],
+    *,
+    src_lang: str = "ar",
+    tgt_lang: str = "en",
+    tool: str = "tm",
+) -> int:
+    """Write *units* as TMX 1.4 to *path* (a file, replaced only when complete, or a binary stream).
+
+    Returns the number of units written; :class:`InputError` if a text holds a
+    character XML cannot represent (control characters other than tab and newlines).
+    """
+    header = etree.Element("header", {
+        "creationtool": tool, "creationtoolversion": tool_version(), "datatype": "plaintext",
+        "segtype": "sentence", "adminlang": "en", "srclang": src_lang, "o-tmf": tool,
+        "creationdate": tmx_date(),
+    })  # fmt: skip
+    count = 0
+    with output(path) as fh:
+        fh.write(b'<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4">\n')
+        fh.write(etree.tostring(header, encoding="UTF-8", xml_declaration=False) + b"\n<body>\n")
+        for count, unit in enumerate(units, start=1):
+            _check_unit(unit, count)
+            fh.write(etree.tostring(_tu(unit, src_lang, tgt_lang), encoding="UTF-8", xml_declaration=False))
+        fh.write(b"</body>\n</tmx>\n")
+    return count
