@@ -52,9 +52,13 @@ def test_sample_translates_with_a_local_model(translated: list[dict], tiny_model
             assert row["source"][term["start"]:term["end"]]
 
 
-def test_text_output_keeps_paragraph_layout(tiny_model: Path):
-    out = run("translate", str(SAMPLE), "--model", str(tiny_model), "--engine", "transformers").stdout
-    assert out.count("\n") == SAMPLE.read_text(encoding="utf-8").count("\n")
+def test_text_output_keeps_paragraph_layout(tiny_model: Path, tmp_path: Path):
+    out = tmp_path / "en.txt"
+    run("translate", str(SAMPLE), "--model", str(tiny_model), "--engine", "transformers", "-o", str(out))
+    english = out.read_text(encoding="utf-8")
+    arabic = SAMPLE.read_text(encoding="utf-8")
+    assert english.count("\n") == arabic.count("\n")
+    assert [bool(line.strip()) for line in english.split("\n")] == [bool(x.strip()) for x in arabic.split("\n")]
 
 
 def test_correction_is_exported_while_show_keeps_the_draft(translated: list[dict]):

@@ -171,7 +171,7 @@ def translate_document(
         ]
         drafts: list[Draft] = engine.translate(requests, progress=progress)
         for res, draft in zip(todo, drafts, strict=True):
-            res.target = draft.text
+            res.target = " ".join(draft.text.split("\n"))  # a draft must not break the layout
             res.origin = "mt"
             res.engine = engine.name
             res.model = engine.model
