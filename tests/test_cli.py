@@ -190,3 +190,18 @@ def test_every_command_is_documented_with_an_example():
 def test_python_m_tm_works():
     proc = subprocess.run([sys.executable, "-m", "tm", "--help"], capture_output=True, text=True)
     assert proc.returncode == 0 and "translate" in proc.stdout
+
+
+def test_human_translation_is_reused_from_memory(tmp_path: Path):
+    run("translate", str(SAMPLE), "--engine", "none")
+    run("correct", "alasr-soleimani-putin", "3", "The corrected third sentence.")
+    rows = jsonl(run("translate", str(SAMPLE), "--engine", "none", "--format", "jsonl").stdout)
+    assert rows[0]["doc"] == "alasr-soleimani-putin-2"
+    assert rows[2]["origin"] == "tm-exact" and rows[2]["match"] == 100
+    assert rows[2]["target"] == "The corrected third sentence."
+    assert all(r["origin"] is None for i, r in enumerate(rows) if i != 2)
+    # an edited segment (diacritics only) is still an exact match on the key, shown as 99
+    edited = tmp_path / "edited.txt"
+    edited.write_text(rows[2]["source"].replace("الحاج", "الحَاج"), encoding="utf-8")
+    (row,) = jsonl(run("translate", str(edited), "--engine", "none", "--format", "jsonl").stdout)
+    assert row["origin"] == "tm-exact" and row["match"] == 99

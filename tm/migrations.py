@@ -63,16 +63,23 @@ def _m001_initial(db: sqlite_utils.Database) -> None:
             source TEXT NOT NULL,             -- Arabic, byte for byte
             target TEXT NOT NULL,             -- English
             key TEXT NOT NULL,                -- normalised source
+            key_hash INTEGER NOT NULL,        -- 64-bit hash of key (tm.keys.key_hash): exact lookup, duplicates
             origin TEXT NOT NULL,             -- human | import
             file TEXT,                        -- imported from
             note TEXT,
             props TEXT,                       -- JSON: TMX props, tuid, dates, attributes
             created TEXT NOT NULL,
             author TEXT,
-            translation_id INTEGER REFERENCES translations(id),
-            UNIQUE (source, target)
+            translation_id INTEGER REFERENCES translations(id)
+            -- duplicates (same source and target) are refused through key_hash + a text comparison
         );
-        CREATE INDEX memory_units_key ON memory_units(key);
+        CREATE INDEX memory_units_key_hash ON memory_units(key_hash);
+        CREATE TABLE memory_postings (        -- the fuzzy index of memory_units (tm.fuzzy)
+            token TEXT NOT NULL,              -- a word of the normalised source
+            start INTEGER NOT NULL,           -- the first unit id of this chunk
+            ids BLOB NOT NULL                 -- int64 LE per unit, ascending: id << 16 | min(words, 65535)
+        );
+        CREATE INDEX memory_postings_token ON memory_postings(token, start);
         CREATE TABLE glossaries (
             id INTEGER PRIMARY KEY,
             name TEXT NOT NULL UNIQUE,
@@ -96,11 +103,24 @@ def _m001_initial(db: sqlite_utils.Database) -> None:
             updated_by TEXT,
             UNIQUE (glossary_id, key)
         );
-        CREATE TABLE draft_stats (
-            human_id INTEGER PRIMARY KEY REFERENCES translations(id),
-            draft_id INTEGER NOT NULL REFERENCES translations(id),
-            stats TEXT NOT NULL               -- JSON: sacrebleu sufficient statistics
+        CREATE TABLE draft_stats (            -- each draft scored against its segment's latest correction
+            draft_id INTEGER PRIMARY KEY REFERENCES translations(id),
+            human_id INTEGER NOT NULL REFERENCES translations(id),
+            segment_id INTEGER NOT NULL REFERENCES segments(id),
+            doc_id INTEGER NOT NULL REFERENCES documents(id),
+            origin TEXT NOT NULL,             -- the draft's: mt | tm-fuzzy | tm-exact
+            engine TEXT,
+            model TEXT,
+            created TEXT NOT NULL,            -- when the draft was made
+            unchanged INTEGER NOT NULL,       -- 1 when the correction is the draft unchanged
+            bleu REAL NOT NULL,               -- sentence-level scores of the draft
+            chrf REAL NOT NULL,
+            ter REAL NOT NULL,                -- HTER, percent
+            layout INTEGER NOT NULL,          -- tm.stats.LAYOUT_VERSION
+            stats BLOB NOT NULL               -- sacrebleu sufficient statistics, int32 (tm.stats)
         );
+        CREATE INDEX draft_stats_segment ON draft_stats(segment_id);
+        CREATE INDEX draft_stats_doc ON draft_stats(doc_id);
         """
     )
 

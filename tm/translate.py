@@ -58,8 +58,9 @@ class SegmentResult:
         }
         if self.details.get("missing_terms"):
             row["missing_terms"] = self.details["missing_terms"]
-        if self.details.get("numbers"):
-            row["numbers"] = self.details["numbers"]
+        for extra in ("numbers", "number_warnings"):
+            if self.details.get(extra):
+                row[extra] = self.details[extra]
         return row
 
 
@@ -161,6 +162,8 @@ def translate_document(
             res.details["memory_origin"] = found.origin
             if found.numbers:
                 res.details["numbers"] = [list(pair) for pair in found.numbers]
+            if found.number_warnings:
+                res.details["number_warnings"] = list(found.number_warnings)
             if progress:
                 progress(1)
 

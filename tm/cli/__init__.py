@@ -27,3 +27,4 @@ def cli() -> None:
 from . import main  # noqa: E402,F401  (registers the commands)
 from . import glossary  # noqa: E402,F401
 from . import xliff  # noqa: E402,F401
+from . import memory  # noqa: E402,F401

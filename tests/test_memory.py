@@ -1,0 +1,313 @@
+"""The memory: exact and fuzzy lookup, scores, number carrying, all-or-nothing imports, TMX round trip."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from tm import memory
+from tm.carry import carry, number_values
+from tm.errors import FormatError, InputError
+from tm.formats.tabular import read_aligned, read_tabular
+from tm.formats.tmx import TMUnit
+from tm.memory import Memory, add_unit, export_units, import_units, iter_units, read_units
+from tm.store import Store
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+UN = SHARED / "data" / "un_v1.0_testsets"
+
+SOURCE = "وقال الأمين العام للأمم المتحدة إن مجلس الأمن سيجتمع يوم الإثنين لمناقشة الوضع في سوريا"
+TARGET = "The UN Secretary-General said the Security Council would meet on Monday to discuss Syria"
+
+
+def _add(store: Store, source: str, target: str, origin: str = "import", **kw: object) -> int | None:
+    with store.transaction() as conn:
+        return add_unit(conn, source=source, target=target, origin=origin, **kw)  # type: ignore[arg-type]
+
+
+def _count(store: Store, table: str = "memory_units") -> int:
+    return store.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+
+def test_identical_source_is_an_exact_100(store: Store) -> None:
+    unit = _add(store, SOURCE, TARGET)
+    (match,) = Memory(store).lookup([SOURCE])
+    assert match is not None
+    assert (match.unit_id, match.kind, match.score, match.target, match.origin) == (
+        unit,
+        "exact",
+        100,
+        TARGET,
+        "import",
+    )
+
+
+@pytest.mark.parametrize(
+    ("stored", "query"),
+    [
+        ("قَالَ الأَمِينُ العَامُّ إِنَّ المَجْلِسَ سَيَجْتَمِعُ", "قال الامين العام ان المجلس سيجتمع"),
+        ("أعلنت إسرائيل وآذار", "اعلنت اسرائيل واذار"),
+        ("في مستشفى على الحدود", "في مستشفي علي الحدود"),
+        ("الحكومة السورية الجديدة", "الحكومه السوريه الجديده"),
+        ("الجلسة 7439 في ٢٠١٥", "الجلسة ٧٤٣٩ في 2015"),
+        ("الأمـــم المتحدة", "الأمم  المتحدة"),
+    ],
+    ids=["tashkeel", "hamza-alef", "alef-maqsura", "ta-marbuta", "digit-script", "tatweel-spacing"],
+)
+def test_a_normalisation_only_difference_is_an_exact_99(store: Store, stored: str, query: str) -> None:
+    _add(store, stored, "T")
+    (match,) = Memory(store).lookup([query])
+    assert match is not None and (match.kind, match.score, match.target) == ("exact", 99, "T")
+
+
+def test_exact_prefers_the_identical_source_then_human_then_newest(store: Store) -> None:
+    _add(store, "مجلس الأمن", "old import")
+    _add(store, "مجلس الأمن", "human", origin="human")
+    _add(store, "مجلس الأمن", "newer import")
+    _add(store, "مَجْلِسُ الأَمْنِ", "vowelled")
+    mem = Memory(store)
+    assert mem.lookup(["مجلس الأمن"])[0].target == "human"  # type: ignore[union-attr]
+    assert mem.lookup(["مَجْلِسُ الأَمْنِ"])[0].target == "vowelled"  # type: ignore[union-attr]
+    assert [m.target for m in mem.search("مجلس الأمن", limit=3)] == ["human", "newer import", "old import"]
+
+
+@pytest.mark.parametrize(
+    ("query", "score"),
+    [
+        (SOURCE.replace("سوريا", "ليبيا"), 100 * 14 / 15),
+        (SOURCE.replace("يوم الإثنين ", ""), 100 * 13 / 15),
+        (SOURCE.replace("الأمين العام", "الأمين العام للأمم"), 100 * 15 / 16),
+        (SOURCE + ".", 98),
+    ],
+    ids=["one-word-replaced", "two-words-deleted", "one-word-inserted", "punctuation-only"],
+)
+def test_fuzzy_scores_are_word_level(store: Store, query: str, score: float) -> None:
+    _add(store, SOURCE, TARGET)
+    _add(store, "نص آخر لا علاقة له بالموضوع على الإطلاق", "Unrelated")
+    (match,) = Memory(store).lookup([query])
+    assert match is not None and match.kind == "fuzzy" and match.target == TARGET
+    assert match.score == round(score, 1)
+
+
+def test_threshold(store: Store) -> None:
+    _add(store, SOURCE, TARGET)
+    three_changed = SOURCE.replace("سوريا", "ليبيا").replace("الإثنين", "الأحد").replace("مجلس", "اجتماع")
+    mem = Memory(store)
+    assert mem.lookup([three_changed], threshold=80)[0].score == 80  # type: ignore[union-attr]  (12 of 15)
+    assert mem.lookup([three_changed], threshold=80.1) == [None]
+    assert mem.lookup(["جملة لا علاقة لها بأي شيء في الذاكرة"]) == [None]
+    assert mem.lookup([SOURCE + "."], threshold=99) == [None]  # fuzzy matches never reach 99
+    assert mem.lookup(["", "   "]) == [None, None]
+
+
+def test_lookup_answers_every_segment_in_order(store: Store) -> None:
+    _add(store, SOURCE, TARGET)
+    found = Memory(store).lookup([SOURCE, "لا شيء", SOURCE])
+    assert [m.score if m else None for m in found] == [100, None, 100]
+
+
+@pytest.mark.parametrize(
+    ("segment", "source", "target", "expected", "numbers"),
+    [
+        (
+            "عقد في عام 2015 اجتماع",
+            "عقد في عام 2011 اجتماع",
+            "A meeting was held in 2011",
+            "A meeting was held in 2015",
+            [("2011", "2015")],
+        ),
+        (
+            "الجلسة 7440 المعقودة في 12 أيار/مايو ٢٠١٥.",
+            "الجلسة 7439 المعقودة في 11 أيار/مايو ٢٠١٥.",
+            "7439th meeting, held on 11 May 2015.",
+            "7440th meeting, held on 12 May 2015.",
+            [("7439", "7440"), ("11", "12")],
+        ),
+        (
+            "قتل ١٥٠٠ شخص",
+            "قتل ١٬٠٠٠ شخص",
+            "1,000 people were killed",
+            "1,500 people were killed",
+            [("1,000", "1,500")],
+        ),
+        (
+            "نما بنسبة ٣٫٥ في المائة",
+            "نما بنسبة 2.5 في المائة",
+            "grew by 2.5 per cent",
+            "grew by 3.5 per cent",
+            [("2.5", "3.5")],
+        ),
+        (
+            "قتل 12 شخصا وجرح 12",
+            "قتل 10 أشخاص وجرح 12",
+            "10 killed and 12 wounded",
+            "12 killed and 12 wounded",
+            [("10", "12")],
+        ),
+    ],
+    ids=["year", "arabic-indic-source", "grouped-thousands", "decimal", "new-value-already-there"],
+)
+def test_numbers_are_carried(segment: str, source: str, target: str, expected: str, numbers: list) -> None:
+    result = carry(segment, source, target)
+    assert (result.target, result.numbers, result.warnings) == (expected, numbers, [])
+
+
+@pytest.mark.parametrize(
+    ("segment", "source", "target", "warning"),
+    [
+        (
+            "في عامي 2015 و2011",
+            "في عامي 2011 و2011",
+            "in 2011 and 2011",
+            "2011 occurs 2 times in the memory source",
+        ),
+        (
+            "في عام 2015",
+            "في عام 2011",
+            "in 2011, as in 2011",
+            "2011 occurs 2 times in the memory translation",
+        ),
+        ("في عام 2015", "في عام 2011", "that year", "2011 does not occur in the memory translation"),
+        ("قتل 5 من 10", "قتل 10", "10 killed", "The segment's number 5 has no counterpart"),
+    ],
+    ids=["twice-in-source", "twice-in-target", "spelled-out", "extra-number"],
+)
+def test_ambiguous_numbers_are_not_carried(segment: str, source: str, target: str, warning: str) -> None:
+    result = carry(segment, source, target)
+    assert result.target == target and result.numbers == []
+    assert any(warning in w for w in result.warnings), result.warnings
+
+
+def test_number_values() -> None:
+    assert number_values("١٬٥٠٠ و1,500 و٣٫٥ و2,5 و1.234.567 و٢٠١١") == [
+        "1500",
+        "1500",
+        "3.5",
+        "2.5",
+        "1234567",
+        "2011",
+    ]
+
+
+def test_lookup_carries_numbers_into_fuzzy_matches(store: Store) -> None:
+    _add(store, "الجلسة 7439 المعقودة في 11 أيار/مايو ٢٠١٥.", "7439th meeting, held on 11 May 2015.")
+    (match,) = Memory(store).lookup(["الجلسة 7439 المعقودة في 11 أيار/مايو ٢٠١٦."])
+    assert match is not None and match.kind == "fuzzy"
+    assert match.target == "7439th meeting, held on 11 May 2016." and match.numbers == [("2015", "2016")]
+    assert match.as_json()["numbers"] == [["2015", "2016"]]
+    (stored,) = Memory(store).search("الجلسة 7439 المعقودة في 11 أيار/مايو ٢٠١٦.")
+    assert stored.target == "7439th meeting, held on 11 May 2015."  # search shows the memory as it is
+
+
+def test_add_unit_keeps_provenance_and_skips_duplicates(store: Store) -> None:
+    unit = _add(store, SOURCE, TARGET, origin="human", author="alice", note="checked", props={"x": "1"})
+    assert unit is not None
+    assert _add(store, SOURCE, TARGET, origin="import") is None
+    assert _add(store, SOURCE, TARGET + "!", origin="import") is not None
+    row = store.db.execute(
+        "SELECT origin, author, note, props FROM memory_units WHERE id = ?", [unit]
+    ).fetchone()
+    assert row == ("human", "alice", "checked", '{"x": "1"}')
+    with pytest.raises(ValueError, match="origin"):
+        _add(store, SOURCE, TARGET, origin="mt")
+
+
+def test_add_unit_is_part_of_the_callers_transaction(store: Store) -> None:
+    with pytest.raises(RuntimeError), store.transaction() as conn:
+        add_unit(conn, source=SOURCE, target=TARGET, origin="human")
+        raise RuntimeError("the correction failed")
+    assert _count(store) == 0 and _count(store, "memory_postings") == 0
+    assert Memory(store).lookup([SOURCE.replace("سوريا", "ليبيا")]) == [None]
+
+
+def _units(n: int, start: int = 0) -> list[TMUnit]:
+    return [TMUnit(f"{SOURCE} رقم {i}", f"{TARGET} number {i}", i) for i in range(start, start + n)]
+
+
+def test_import_counts_duplicates_and_reports_progress(store: Store) -> None:
+    calls: list[int] = []
+    first = import_units(store, _units(100), file="a.tsv", author="bob", progress=calls.append)
+    assert (first.added, first.duplicates, sum(calls)) == (100, 0, 100)
+    again = import_units(store, _units(50, 80) + _units(50, 80), file="b.tsv", author="bob")
+    assert (again.added, again.duplicates) == (30, 70)
+    assert _count(store) == 130
+    (match,) = Memory(store).lookup([f"{SOURCE} رقم 125"])
+    assert match is not None and match.target == f"{TARGET} number 125"
+    assert memory.stats(store).as_json() == {"units": 130, "by_origin": {"import": 130}, "files": 2}
+
+
+def test_a_broken_file_leaves_the_memory_unchanged(store: Store, tmp_path: Path) -> None:
+    import_units(store, _units(10), file="ok", author="t")
+    before = (_count(store), _count(store, "memory_postings"))
+    path = tmp_path / "broken.tsv"
+    lines = [f"{u.source}\t{u.target}" for u in _units(9000, 10)]
+    lines[8500] = "only one column"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(FormatError, match="line 8501"):
+        import_units(store, read_tabular(path), file=str(path), author="t")
+    assert (_count(store), _count(store, "memory_postings")) == before
+    assert Memory(store).lookup([f"{SOURCE} رقم 500"])[0].score < 99  # type: ignore[union-attr]
+
+
+def test_export_reimports_to_the_same_pairs(store: Store, tmp_path: Path) -> None:
+    tricky = [
+        ("  نصٌّ بمسافات  ", "  spaced  "),
+        ("\u200fعلامة اتجاه\u200f", "a & b < c > d \"quoted\" 'single'"),
+        ("سطر أول\nسطر ثانٍ", "line one\nline two"),
+        ("ﷺ ﻻ ٢٠١١", "ligatures"),
+        ("tab\tinside", "emoji 😀"),
+    ]
+    import_units(store, [TMUnit(s, t, i, note="n" if i else None, props={"tuid": str(i)}) for i, (s, t) in
+                         enumerate(tricky)], file="x", author="carol")  # fmt: skip
+    _add(store, SOURCE, TARGET, origin="human", author="dave")
+    path = tmp_path / "out.tmx"
+    assert export_units(store, path) == 6
+    with Store.open(tmp_path / "copy.db") as copy:
+        result = import_units(copy, read_units(path), file=str(path), author="e")
+        assert result.added == 6
+        pairs = {(u.source, u.target) for u in iter_units(copy)}
+        units = list(iter_units(copy))
+    assert pairs == {*tricky, (SOURCE, TARGET)}
+    assert units[1].props["tuid"] == "1" and units[1].note == "n"
+    assert units[5].props["creationid"] == "dave" and units[5].props["x-tm-origin"] == "human"
+
+
+def test_read_units_refuses_an_unknown_extension(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="Cannot tell the format"):
+        read_units(tmp_path / "memory.docx")
+
+
+def _un(n: int) -> tuple[Path, Path]:
+    if not UN.is_dir():
+        pytest.skip("../shared/data is not here")
+    return UN / "UNv1.0.testset.ar", UN / "UNv1.0.testset.en"
+
+
+def test_un_test_set_answers_edited_queries_with_the_right_unit(store: Store, tmp_path: Path) -> None:
+    ar, en = _un(500)
+    cut = []
+    for path in (ar, en):
+        part = tmp_path / path.name
+        part.write_text(
+            "".join(path.read_text(encoding="utf-8").splitlines(keepends=True)[:500]), encoding="utf-8"
+        )
+        cut.append(part)
+    result = import_units(store, read_aligned(*cut), file="un", author="t")
+    assert result.added + result.duplicates == 500
+    rows = store.db.execute("SELECT id, source, target FROM memory_units").fetchall()
+    rng = random.Random(7)
+    mem = Memory(store)
+    checked = 0
+    for unit_id, source in rng.sample([r[:2] for r in rows], 60):
+        words = source.split()
+        if len(words) < 10:
+            continue
+        i = rng.randrange(len(words))
+        words[i] = "والمفاوضات" if words[i] != "والمفاوضات" else "الاتفاق"
+        (match,) = mem.lookup([" ".join(words)])
+        assert match is not None and match.kind == "fuzzy", source
+        assert match.source == source and match.unit_id == unit_id
+        checked += 1
+    assert checked >= 20

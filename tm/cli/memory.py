@@ -1,0 +1,172 @@
+"""``tm memory``: import and export translation memories, search them, count their units."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import click
+
+from . import cli
+from .common import TMGroup, db_option, echo_json, echo_table, json_option, open_store
+
+
+@contextmanager
+def _progress(what: str) -> Iterator[Any]:
+    """A tqdm counter on stderr that shows itself after a second (on a terminal only)."""
+    from tqdm import tqdm
+
+    with tqdm(desc=what, unit=" units", unit_scale=True, file=sys.stderr, leave=False, delay=1.0,
+              disable=not sys.stderr.isatty()) as bar:  # fmt: skip
+        yield bar.update
+
+
+@click.group(cls=TMGroup)
+def memory() -> None:
+    """Import, export and search the translation memory.
+
+    The memory holds every human translation stored with `tm correct` plus the units
+    imported here; `tm translate` reuses its exact and fuzzy matches.
+
+    \b
+    Example:
+        tm memory import un-2015.tmx
+        tm memory search "الأمين العام للأمم المتحدة" -n 3
+        tm memory stats
+    """
+
+
+cli.add_command(memory)
+
+
+@memory.command(name="import")
+@click.argument("file", required=False, type=click.Path(dir_okay=False))
+@click.option("--ar", "ar_path", type=click.Path(dir_okay=False), help="Arabic side of line-aligned files.")
+@click.option("--en", "en_path", type=click.Path(dir_okay=False), help="English side of line-aligned files.")
+@click.option("--author", default=None, help="Who imports [default: $TM_AUTHOR or the login name].")
+@json_option
+@db_option
+def import_(file: str | None, ar_path: str | None, en_path: str | None, author: str | None, as_json: bool,
+            db: str | None) -> None:
+    """Add the units of FILE (TMX, or TSV/CSV with Arabic then English) to the memory.
+
+    Or give two line-aligned files with --ar and --en. Pairs already in the memory are
+    skipped and counted; a malformed file leaves the memory unchanged.
+
+    \b
+    Example:
+        tm memory import desk-2024.tmx
+        tm memory import glossary-sentences.tsv --author alice
+        tm memory import --ar UNv1.0.testset.ar --en UNv1.0.testset.en
+    """
+    from ..errors import InputError
+    from ..memory import import_units, read_units
+    from ..store import current_user
+
+    if (file is None) == (ar_path is None) or (ar_path is None) != (en_path is None):
+        raise InputError("Give either FILE or both --ar and --en.")
+    path = file or ar_path
+    assert path is not None
+    units = read_units(path, en_path=en_path)
+    with open_store(db) as store, _progress("importing") as progress:
+        result = import_units(store, units, file=path, author=author or current_user(), progress=progress)
+    if as_json:
+        echo_json({"file": path, "added": result.added, "duplicates": result.duplicates})
+    else:
+        click.echo(f"Imported {result.added:,} units from {path} ({result.duplicates:,} duplicates skipped).")
+
+
+@memory.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@db_option
+def export(file: str, db: str | None) -> None:
+    """Write the whole memory to FILE as TMX 1.4.
+
+    Each unit keeps its note and props; its author and date become the TMX
+    creationid and creationdate. Importing the file again gives the same pairs.
+
+    \b
+    Example:
+        tm memory export memory.tmx
+    """
+    from ..memory import export_units
+
+    with open_store(db) as store:
+        count = export_units(store, file)
+    click.echo(f"Exported {count:,} units to {file}.")
+
+
+def _row(match: Any) -> dict[str, Any]:
+    return {"score": match.score, "source": match.source, "target": match.target, "origin": match.origin}
+
+
+@memory.command()
+@click.argument("text", required=False)
+@click.option("--file", "queries", type=click.File("r", encoding="utf-8"),
+              help="Search each line of this file (- for stdin).")
+@click.option("-n", "limit", type=click.IntRange(1), default=5, show_default=True, help="Matches per query.")
+@click.option("--min", "min_score", type=click.FloatRange(0, 100), default=50.0, show_default=True,
+              help="Lowest match percentage shown.")
+@json_option
+@db_option
+def search(text: str | None, queries: Any, limit: int, min_score: float, as_json: bool,
+           db: str | None) -> None:
+    """Show the memory units closest to the Arabic TEXT, best first.
+
+    Scores are percentages: 100 identical, 99 the same up to tashkeel, hamza forms and
+    digit script, else the word-level similarity (at most 98). With --file, each line
+    is a query; --json then prints one object per line: {"query", "matches"}.
+
+    \b
+    Example:
+        tm memory search "مجلس الأمن الدولي" -n 3 --min 60
+        tm memory search --file sentences.ar.txt --json > matches.jsonl
+    """
+    from ..errors import InputError
+    from ..memory import Memory
+
+    if (text is None) == (queries is None):
+        raise InputError("Give either TEXT or --file.")
+    lines = [text] if text is not None else [line.rstrip("\r\n") for line in queries if line.strip()]
+    with open_store(db) as store:
+        mem = Memory(store)
+        results = [(q, mem.search(q, limit=limit, min_score=min_score)) for q in lines]
+    if as_json:
+        out = [{"query": q, "matches": [_row(m) for m in found]} for q, found in results]
+        if text is not None:
+            echo_json(out[0])
+        else:
+            echo_json(out, lines=True)
+        return
+    for q, found in results:
+        if queries is not None:
+            click.echo(f"\n{q}")
+        if found:
+            echo_table([_row(m) for m in found], ["score", "origin", "source", "target"])
+        else:
+            click.echo(f"No unit scores {min_score:g} or more.")
+
+
+@memory.command()
+@json_option
+@db_option
+def stats(as_json: bool, db: str | None) -> None:
+    """Count the units in the memory, by origin (human, import).
+
+    \b
+    Example:
+        tm memory stats
+        tm memory stats --json
+    """
+    from ..memory import stats as memory_stats
+
+    with open_store(db) as store:
+        result = memory_stats(store)
+    if as_json:
+        echo_json(result.as_json())
+        return
+    rows = [{"origin": origin, "units": count} for origin, count in result.by_origin.items()]
+    echo_table(rows + [{"origin": "total", "units": result.units}], ["origin", "units"])
+    click.echo(f"Imported from {result.files:,} file{'' if result.files == 1 else 's'}.")

@@ -1,0 +1,297 @@
+"""The translation memory: every human translation in the store plus imported units.
+
+A unit is an Arabic source, its English target and where it came from (``origin`` ``human``
+or ``import``, author, file, note, TMX props).  A pair already in the memory is not stored
+twice.  :class:`Memory` answers lookups for ``tm translate``: an *exact* match has the segment's
+matching key (score 100 when the source is identical byte for byte, 99 when it differs only in
+tashkeel, hamza forms, digit script and the like); otherwise the best *fuzzy* match at or above
+the threshold, scored as in :mod:`tm.fuzzy` (word-level Levenshtein on the keys, at most 98).
+Numbers that changed between the segment and the memory's source are carried into the target
+when that is unambiguous (:mod:`tm.carry`).
+
+Imports are one transaction: a file that turns out malformed half-way leaves the memory as it
+was.  They stream in batches, so a million units need no more memory than a thousand.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import fuzzy
+from .carry import carry
+from .errors import InputError
+from .keys import batch_keys, key, key_hash, words
+from .store import Store, now
+
+if TYPE_CHECKING:
+    from .formats.tmx import TMUnit
+
+__all__ = [
+    "ImportResult", "Memory", "MemoryMatch", "MemoryStats", "add_unit", "export_units", "import_units",
+    "iter_units", "read_units", "stats",
+]  # fmt: skip
+
+ORIGINS = ("human", "import")
+BATCH = 5_000  # units per insert batch during an import
+
+_COLUMNS = "id, source, target, key, key_hash, origin, file, note, props, created, author, translation_id"
+_INSERT = f"""
+    INSERT INTO memory_units ({_COLUMNS})
+    SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12
+    WHERE NOT EXISTS (SELECT 1 FROM memory_units WHERE key_hash = ?5 AND source = ?2 AND target = ?3)
+"""
+
+
+@dataclass
+class MemoryMatch:
+    """A memory unit found for a segment; ``target`` has the segment's numbers carried into it."""
+
+    unit_id: int
+    source: str
+    target: str
+    score: float
+    kind: str  # "exact" | "fuzzy"
+    origin: str
+    numbers: list[tuple[str, str]] = field(default_factory=list)  # (old, new) as written in the target
+    number_warnings: list[str] = field(default_factory=list)  # numbers that differ but were not carried
+
+    def as_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "score": self.score, "kind": self.kind, "source": self.source, "target": self.target,
+            "origin": self.origin, "unit_id": self.unit_id,
+        }  # fmt: skip
+        if self.numbers:
+            out["numbers"] = [list(p) for p in self.numbers]
+        if self.number_warnings:
+            out["number_warnings"] = self.number_warnings
+        return out
+
+
+@dataclass
+class ImportResult:
+    added: int
+    duplicates: int
+
+
+@dataclass
+class MemoryStats:
+    units: int
+    by_origin: dict[str, int]
+    files: int
+
+    def as_json(self) -> dict[str, Any]:
+        return {"units": self.units, "by_origin": self.by_origin, "files": self.files}
+
+
+def _check_origin(origin: str) -> None:
+    if origin not in ORIGINS:
+        raise ValueError(f"origin must be one of {', '.join(ORIGINS)}, not {origin!r}")
+
+
+def add_unit(
+    conn: sqlite3.Connection,
+    *,
+    source: str,
+    target: str,
+    origin: str,
+    author: str | None = None,
+    file: str | None = None,
+    note: str | None = None,
+    props: dict[str, Any] | None = None,
+    translation_id: int | None = None,
+) -> int | None:
+    """Add one unit inside *conn*'s transaction and index it; its id, or None if the pair is there already."""
+    _check_origin(origin)
+    k = key(source)
+    props_json = json.dumps(props, ensure_ascii=False) if props else None
+    cur = conn.execute(
+        _INSERT,
+        (None, source, target, k, key_hash(k), origin, file, note, props_json, now(), author, translation_id),
+    )
+    if not cur.rowcount:
+        return None
+    unit_id = int(cur.lastrowid or 0)
+    fuzzy.index_unit(conn, unit_id, words(k))
+    return unit_id
+
+
+def import_units(
+    store: Store,
+    units: Iterable[TMUnit],
+    *,
+    file: str | None,
+    author: str | None,
+    progress: Callable[[int], None] | None = None,
+) -> ImportResult:
+    """Add *units* as origin ``import`` in one transaction.
+
+    Pairs already in the memory, or repeated in *units*, are counted as duplicates and skipped.
+    *progress* is called with the number of units read since its last call.  An exception
+    raised while reading *units* (a :class:`tm.errors.FormatError`) leaves the memory unchanged.
+    """
+    added = read = 0
+    created = now()
+    stream = iter(units)
+    conn = store.db.conn
+    (cache,) = conn.execute("PRAGMA cache_size").fetchone()
+    conn.execute("PRAGMA cache_size = -262144")  # 256 MiB while the import runs
+    try:
+        with store.transaction() as conn:
+            (last,) = conn.execute("SELECT coalesce(max(id), 0) FROM memory_units").fetchone()
+            indexer = fuzzy.BulkIndexer(conn)
+            while batch := list(islice(stream, BATCH)):
+                keys = batch_keys([u.source for u in batch])
+                rows = [
+                    (last + i, u.source, u.target, k, key_hash(k), "import", file, u.note,
+                     json.dumps(u.props, ensure_ascii=False) if u.props else None, created, author, None)
+                    for i, (u, k) in enumerate(zip(batch, keys, strict=True), start=1)
+                ]  # fmt: skip
+                inserted = conn.executemany(_INSERT, rows).rowcount
+                if inserted == len(rows):
+                    indexer.add([r[0] for r in rows], keys)
+                elif inserted:
+                    kept = {i for (i,) in conn.execute(
+                        "SELECT id FROM memory_units WHERE id > ? AND id <= ?", (last, last + len(rows))
+                    )}  # fmt: skip
+                    indexer.add(*zip(*[(r[0], r[3]) for r in rows if r[0] in kept], strict=True))
+                last += len(rows)
+                added += inserted
+                read += len(batch)
+                if progress:
+                    progress(len(batch))
+            indexer.close()
+    finally:
+        conn.execute(f"PRAGMA cache_size = {cache}")
+    return ImportResult(added=added, duplicates=read - added)
+
+
+def read_units(path: str | Path, *, en_path: str | Path | None = None) -> Iterator[TMUnit]:
+    """The units of a TMX, TSV or CSV file (by extension), or of *path* line-aligned with *en_path*."""
+    from .formats.tabular import read_aligned, read_tabular
+    from .formats.tmx import read_tmx
+
+    if en_path is not None:
+        return read_aligned(path, en_path)
+    suffix = Path(path).suffix.lower()
+    if suffix == ".tmx":
+        return read_tmx(path)
+    if suffix in (".tsv", ".tab", ".csv", ".txt"):
+        return read_tabular(path)
+    raise InputError(
+        f"Cannot tell the format of {path} from its extension; name it .tmx, .tsv or .csv "
+        "(or give two line-aligned files with --ar and --en)."
+    )
+
+
+def iter_units(store: Store) -> Iterator[TMUnit]:
+    """Every unit as a :class:`tm.formats.tmx.TMUnit`, oldest first, with its provenance in ``props``."""
+    from .formats.tmx import TMUnit, tmx_date
+
+    cursor = store.db.conn.execute(
+        "SELECT source, target, note, props, created, author, origin FROM memory_units ORDER BY id"
+    )
+    for source, target, note, props, created, author, origin in cursor:
+        extra: dict[str, Any] = json.loads(props) if props else {}
+        extra.setdefault("creationdate", tmx_date(created))
+        if author:
+            extra.setdefault("creationid", author)
+        if origin == "human":
+            extra.setdefault("x-tm-origin", origin)
+        yield TMUnit(source, target, 0, note, extra)
+
+
+def export_units(store: Store, path: str | Path) -> int:
+    """Write the whole memory to *path* as TMX 1.4; return the number of units written."""
+    from .formats.tmx import write_tmx
+
+    return write_tmx(iter_units(store), path)
+
+
+def stats(store: Store) -> MemoryStats:
+    """How many units the memory holds, by origin, and from how many files."""
+    by_origin = dict(
+        store.db.execute("SELECT origin, count(*) FROM memory_units GROUP BY origin ORDER BY origin")
+    )
+    (files,) = store.db.execute("SELECT count(DISTINCT file) FROM memory_units").fetchone()
+    return MemoryStats(units=sum(by_origin.values()), by_origin=by_origin, files=files)
+
+
+class Memory:
+    """Lookups in the memory of *store*; cheap to create (the index lives in the database)."""
+
+    def __init__(self, store: Store):
+        self.conn = store.db.conn
+
+    def lookup(self, sources: Sequence[str], *, threshold: float = 75) -> list[MemoryMatch | None]:
+        """The best match of each segment in *sources* scoring at least *threshold* (0–100), else None."""
+        seen: dict[str, MemoryMatch | None] = {}
+        out = []
+        for source in sources:
+            if source not in seen:
+                seen[source] = self._lookup(source, threshold)
+            out.append(seen[source])
+        return out
+
+    def search(self, text: str, *, limit: int = 5, min_score: float = 50) -> list[MemoryMatch]:
+        """The *limit* best units for *text* scoring at least *min_score*, best first, targets as stored."""
+        k = key(text)
+        exact = self._exact(text, k)[:limit]
+        found = [self._match(row, score, "exact") for row, score in exact]
+        if len(found) < limit and min_score <= 98:
+            skip = {m.unit_id for m in found}
+            hits = fuzzy.search(self.conn, words(k), threshold=min_score, limit=limit + len(skip))
+            rows = self._rows([u for _, u, _ in hits if u not in skip])
+            for sim, unit_id, _ in hits:
+                if unit_id in rows and len(found) < limit:
+                    found.append(self._match(rows[unit_id], _fuzzy_score(sim), "fuzzy"))
+        return found
+
+    def _lookup(self, source: str, threshold: float) -> MemoryMatch | None:
+        k = key(source)
+        exact = self._exact(source, k)
+        if exact:
+            row, score = exact[0]
+            return self._match(row, score, "exact") if score >= threshold else None
+        if threshold > 98:
+            return None
+        hits = fuzzy.search(self.conn, words(k), threshold=threshold, limit=1)
+        if not hits:
+            return None
+        unit_id = hits[0][1]
+        match = self._match(self._rows([unit_id])[unit_id], _fuzzy_score(hits[0][0]), "fuzzy")
+        carried = carry(source, match.source, match.target)
+        match.target, match.numbers, match.number_warnings = carried.target, carried.numbers, carried.warnings
+        return match
+
+    def _exact(self, source: str, k: str) -> list[tuple[tuple[Any, ...], float]]:
+        """Units with the key *k*: identical source first (100, else 99), then human, then newest."""
+        rows = self.conn.execute(
+            "SELECT id, source, target, origin FROM memory_units WHERE key_hash = ? AND key = ?",
+            (key_hash(k), k),
+        ).fetchall()
+        ranked = sorted(rows, key=lambda r: (r[1] == source, r[3] == "human", r[0]), reverse=True)
+        return [(r, 100.0 if r[1] == source else 99.0) for r in ranked]
+
+    def _rows(self, ids: list[int]) -> dict[int, tuple[Any, ...]]:
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        sql = f"SELECT id, source, target, origin FROM memory_units WHERE id IN ({marks})"
+        return {r[0]: r for r in self.conn.execute(sql, ids)}
+
+    @staticmethod
+    def _match(row: tuple[Any, ...], score: float, kind: str) -> MemoryMatch:
+        unit_id, source, target, origin = row
+        return MemoryMatch(
+            unit_id=unit_id, source=source, target=target, score=score, kind=kind, origin=origin
+        )
+
+
+def _fuzzy_score(similarity: float) -> float:
+    return round(min(98.0, similarity), 1)
