@@ -28,3 +28,4 @@ from . import main  # noqa: E402,F401  (registers the commands)
 from . import glossary  # noqa: E402,F401
 from . import xliff  # noqa: E402,F401
 from . import memory  # noqa: E402,F401
+from . import score  # noqa: E402,F401
