@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import random
-import re
 import statistics
 import subprocess
 import sys
@@ -109,21 +108,8 @@ def load_time(db: Path, query: str) -> float:
     return float(out.stdout.strip())
 
 
-def propose_schema(store: Store) -> None:
-    """Rebuild the empty ``memory_units`` without ``UNIQUE (source, target)`` and the text index on ``key``.
-
-    The schema change the memory asks for (duplicates are found through ``key_hash``): with
-    those two text indexes a 1M import spends most of its time keeping them in order.
-    """
-    (sql,) = store.db.execute("SELECT sql FROM sqlite_master WHERE name = 'memory_units'").fetchone()
-    with store.transaction() as conn:
-        conn.execute("DROP TABLE memory_units")
-        conn.execute(re.sub(r",\s*UNIQUE \(source, target\)", "", sql))
-        conn.execute("CREATE INDEX memory_units_key_hash ON memory_units(key_hash)")
-
-
 def run_size(
-    size: int, work: Path, n_queries: int, n_brute: int, seed: int, *, proposed: bool, import_only: bool
+    size: int, work: Path, n_queries: int, n_brute: int, seed: int, *, import_only: bool
 ) -> dict[str, object]:
     tsv = work / f"m{size}.tsv"
     real = corpus.real_pairs(seed=seed)[:size]
@@ -133,8 +119,6 @@ def run_size(
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
     store = Store.open(db)
-    if proposed:
-        propose_schema(store)
     t0, c0 = time.perf_counter(), time.process_time()
     result = memory.import_units(store, read_tabular(tsv), file=tsv.name, author="bench")
     import_wall, import_cpu = time.perf_counter() - t0, time.process_time() - c0
@@ -212,8 +196,6 @@ def main() -> None:
     parser.add_argument("--brute-chars", type=int, default=40, help="queries for the fuzz.ratio scan [40]")
     parser.add_argument("--work", type=Path, default=Path("/tmp/tm-bench-memory"), help="where files go")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--schema", choices=["current", "proposed"], default="current",
-                        help="proposed: memory_units without the two text indexes (see propose_schema)")
     parser.add_argument("--import-only", action="store_true", help="time the imports only")
     args = parser.parse_args()
     sizes = (
@@ -223,13 +205,12 @@ def main() -> None:
     )
     args.work.mkdir(parents=True, exist_ok=True)
     print(
-        f"memory benchmark ({args.schema} schema): {args.queries} queries of each kind ({', '.join(KINDS)}), "
+        f"memory benchmark: {args.queries} queries of each kind ({', '.join(KINDS)}), "
         f"threshold {THRESHOLD:g}; times median / p90 in ms",
         flush=True,
     )
-    proposed = args.schema == "proposed"
     rows = [
-        run_size(size, args.work, args.queries, args.brute_chars, args.seed, proposed=proposed,
+        run_size(size, args.work, args.queries, args.brute_chars, args.seed,
                  import_only=args.import_only)  # fmt: skip
         for size in sizes
     ]

@@ -46,6 +46,7 @@ _INSERT = f"""
     SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12
     WHERE NOT EXISTS (SELECT 1 FROM memory_units WHERE key_hash = ?5 AND source = ?2 AND target = ?3)
 """
+_INSERT_NEW = f"INSERT INTO memory_units ({_COLUMNS}) VALUES ({', '.join('?' * 12)})"
 
 
 @dataclass
@@ -145,6 +146,8 @@ def import_units(
         with store.transaction() as conn:
             (last,) = conn.execute("SELECT coalesce(max(id), 0) FROM memory_units").fetchone()
             indexer = fuzzy.BulkIndexer(conn)
+            empty = conn.execute("SELECT NOT EXISTS (SELECT 1 FROM memory_units)").fetchone()[0]
+            fresh: set[int] | None = set() if empty else None  # key hashes of this import
             while batch := list(islice(stream, BATCH)):
                 keys = batch_keys([u.source for u in batch])
                 rows = [
@@ -152,7 +155,17 @@ def import_units(
                      json.dumps(u.props, ensure_ascii=False) if u.props else None, created, author, None)
                     for i, (u, k) in enumerate(zip(batch, keys, strict=True), start=1)
                 ]  # fmt: skip
-                inserted = conn.executemany(_INSERT, rows).rowcount
+                if fresh is None:
+                    inserted = conn.executemany(_INSERT, rows).rowcount
+                else:
+                    # Into an empty memory, only a unit whose key this import has already seen
+                    # can be a duplicate: the rest skip the duplicate probe.
+                    new, check = [], []
+                    for r in rows:
+                        (check if r[4] in fresh else new).append(r)
+                        fresh.add(r[4])
+                    inserted = conn.executemany(_INSERT_NEW, new).rowcount if new else 0
+                    inserted += conn.executemany(_INSERT, check).rowcount if check else 0
                 if inserted == len(rows):
                     indexer.add([r[0] for r in rows], keys)
                 elif inserted:
