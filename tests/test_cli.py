@@ -205,3 +205,15 @@ def test_human_translation_is_reused_from_memory(tmp_path: Path):
     edited.write_text(rows[2]["source"].replace("الحاج", "الحَاج"), encoding="utf-8")
     (row,) = jsonl(run("translate", str(edited), "--engine", "none", "--format", "jsonl").stdout)
     assert row["origin"] == "tm-exact" and row["match"] == 99
+
+
+def test_enforced_glossary_terms_are_in_every_draft(translated: list[dict], tiny_model: Path):
+    terms = [t for row in translated for t in row["terms"]]
+    assert len(terms) > 50  # the sample's names, titles and organisations
+    assert {t["target"] for t in terms} >= {"Qassem Soleimani", "Axis of Resistance", "Vladimir Putin",
+                                           "Quds Force", "Hezbollah"}
+    assert all(t["found"] for t in terms)
+    assert not any(row.get("missing_terms") for row in translated)
+    loose = jsonl(run("translate", str(SAMPLE), "--model", str(tiny_model), "--engine", "transformers",
+                      "--format", "jsonl", "--no-enforce").stdout)
+    assert sum(t["found"] for row in loose for t in row["terms"]) < len(terms) // 2
