@@ -29,3 +29,4 @@ from . import glossary  # noqa: E402,F401
 from . import xliff  # noqa: E402,F401
 from . import memory  # noqa: E402,F401
 from . import score  # noqa: E402,F401
+from . import model  # noqa: E402,F401

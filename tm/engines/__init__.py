@@ -6,6 +6,7 @@ engine is created.
 
 from __future__ import annotations
 
+import importlib.util
 from importlib import import_module
 
 from tm.engines.base import Draft, Engine, ProgressCallback, Request, TermConstraint
@@ -16,6 +17,7 @@ DEFAULT_MODEL = "Helsinki-NLP/opus-mt-ar-en"
 #: engine name → "module:attribute" of its class, imported on first use
 ENGINES: dict[str, str] = {
     "transformers": "tm.engines.hf:TransformersEngine",
+    "ctranslate2": "tm.engines.ct2:CTranslate2Engine",
 }
 
 __all__ = [
@@ -38,8 +40,12 @@ def available_engines() -> list[str]:
 
 
 def default_engine_name() -> str:
-    """The engine used when none is named."""
-    return "transformers"
+    """The engine used when none is named: CTranslate2 on a CPU when it is installed, else transformers."""
+    if importlib.util.find_spec("ctranslate2") is None:
+        return "transformers"
+    import ctranslate2
+
+    return "transformers" if ctranslate2.get_cuda_device_count() > 0 else "ctranslate2"
 
 
 def get_engine(
