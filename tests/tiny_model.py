@@ -201,6 +201,15 @@ def build_tiny_m2m100(
         src_lang="ar",
         tgt_lang="en",
     )
+    # Register the language tokens as the real checkpoints' tokenizer_config does, so that
+    # converters that read the vocabulary (CTranslate2) see them too.
+    tokenizer = M2M100Tokenizer(
+        vocab_file=str(path / "vocab.json"),
+        spm_file=str(path / "sentencepiece.bpe.model"),
+        src_lang="ar",
+        tgt_lang="en",
+        additional_special_tokens=list(tokenizer.lang_token_to_id),
+    )
     tokenizer.save_pretrained(path)
     config = M2M100Config(
         vocab_size=len(vocab) + len(tokenizer.lang_code_to_id) + tokenizer.num_madeup_words,
