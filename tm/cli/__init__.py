@@ -24,9 +24,5 @@ def cli() -> None:
     """
 
 
-from . import main  # noqa: E402,F401  (registers the commands)
-from . import glossary  # noqa: E402,F401
-from . import xliff  # noqa: E402,F401
-from . import memory  # noqa: E402,F401
-from . import score  # noqa: E402,F401
-from . import model  # noqa: E402,F401
+# Each module registers its commands on `cli` when imported.
+from . import glossary, main, memory, model, score, xliff  # noqa: E402,F401
