@@ -21,6 +21,8 @@ def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Point the default database and data directories into the test's tmp_path."""
     monkeypatch.setenv("TM_DB", str(tmp_path / "tm.db"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setenv("TM_CACHE", str(tmp_path / "tm-cache"))  # CTranslate2 conversions
+    monkeypatch.setenv("TM_THREADS", "1")
     monkeypatch.setenv("TM_AUTHOR", "tester")
 
 

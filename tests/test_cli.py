@@ -217,3 +217,14 @@ def test_enforced_glossary_terms_are_in_every_draft(translated: list[dict], tiny
     loose = jsonl(run("translate", str(SAMPLE), "--model", str(tiny_model), "--engine", "transformers",
                       "--format", "jsonl", "--no-enforce").stdout)
     assert sum(t["found"] for row in loose for t in row["terms"]) < len(terms) // 2
+
+
+def test_default_engine_on_cpu_is_ctranslate2_with_terms_enforced(tiny_model: Path):
+    rows = jsonl(run("translate", str(SAMPLE), "--model", str(tiny_model), "--format", "jsonl").stdout)
+    assert {r["engine"] for r in rows} == {"ctranslate2"}
+    assert all(r["target"] for r in rows)
+    terms = [t for r in rows for t in r["terms"]]
+    assert terms and all(t["found"] for t in terms)
+    shown = json.loads(run("show", "alasr-soleimani-putin", "--json").stdout)
+    details = shown["segments"][0]["translations"][0]["details"]
+    assert details["quantization"] == "int8"
