@@ -11,7 +11,7 @@ ENGINE ?=
 DB ?= .tm/demo.db
 PYTEST_ARGS ?=
 
-.PHONY: install translate test lint bench bench-quick docs clean
+.PHONY: install translate test lint bench clean
 
 install: $(STAMP)
 
@@ -33,9 +33,16 @@ lint: install
 	$(BIN)/ruff check tm tests bench
 	$(BIN)/mypy tm
 
+# Short runs of every benchmark (each script without --quick gives the README's figures).
 bench: install
-	$(BIN)/pip install --quiet -c constraints.txt -e ".[bench]"
-	$(BIN)/python bench/run_all.py
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[bench]"
+	$(BIN)/python bench/bench_memory.py --quick
+	$(BIN)/python bench/bench_terms.py --quick
+	$(BIN)/python bench/term_testset.py
+	$(BIN)/python bench/bench_score.py --quick
+	$(BIN)/python bench/bench_batching.py --quick
+	$(BIN)/python bench/bench_enforce.py --quick
+	$(BIN)/python bench/bench_engines.py --quick
 
 clean:
 	rm -rf $(VENV) .tm .pytest_cache .ruff_cache .mypy_cache
