@@ -195,20 +195,16 @@ def build_tiny_m2m100(
     for piece in _pieces(spm_bytes):
         vocab.setdefault(piece, len(vocab))
     (path / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
-    tokenizer = M2M100Tokenizer(
-        vocab_file=str(path / "vocab.json"),
-        spm_file=str(path / "sentencepiece.bpe.model"),
-        src_lang="ar",
-        tgt_lang="en",
-    )
-    # Register the language tokens as the real checkpoints' tokenizer_config does, so that
+    from transformers.models.m2m_100.tokenization_m2m_100 import FAIRSEQ_LANGUAGE_CODES
+
+    # The language tokens are registered as the real checkpoints' tokenizer_config does, so that
     # converters that read the vocabulary (CTranslate2) see them too.
     tokenizer = M2M100Tokenizer(
         vocab_file=str(path / "vocab.json"),
         spm_file=str(path / "sentencepiece.bpe.model"),
         src_lang="ar",
         tgt_lang="en",
-        additional_special_tokens=list(tokenizer.lang_token_to_id),
+        additional_special_tokens=[f"__{code}__" for code in FAIRSEQ_LANGUAGE_CODES["m2m100"]],
     )
     tokenizer.save_pretrained(path)
     config = M2M100Config(
