@@ -60,14 +60,14 @@ class TermLike(Protocol):
 
 
 @dataclass
-class TBXEntry:
-    """One concept entry read from a TBX file; ``line`` is where it starts."""
+class Record:
+    """One term as read from a term file (TBX, CSV or TSV); ``line`` is where it starts (1-based)."""
 
     ar: str
     en: str
     variants: list[str] = field(default_factory=list)
-    alternatives: list[str] = field(default_factory=list)
     forbidden: list[str] = field(default_factory=list)
+    alternatives: list[str] = field(default_factory=list)
     note: str | None = None
     line: int | None = None
 
@@ -115,7 +115,7 @@ def _split(terms: list[tuple[str, str | None]]) -> tuple[str | None, list[str], 
     return preferred, others, ruled_out
 
 
-def _entry(concept: etree._Element, path: str) -> TBXEntry:
+def _entry(concept: etree._Element, path: str) -> Record:
     line = concept.sourceline
     by_lang: dict[str, list[tuple[str, str | None]]] = {}
     for lang_sec in _children(concept, "langSec", "langSet"):
@@ -129,10 +129,10 @@ def _entry(concept: etree._Element, path: str) -> TBXEntry:
         raise FormatError("the entry has no English (xml:lang=\"en\") term.", path=path, line=line)
     notes = ["".join(n.itertext()).strip() for n in concept.iter() if _local(n) == "note"]
     notes = [n for n in notes if n]
-    return TBXEntry(ar, en, variants + ar_out, alternatives, forbidden, " / ".join(notes) or None, line)
+    return Record(ar, en, variants + ar_out, forbidden, alternatives, " / ".join(notes) or None, line)
 
 
-def read_tbx(path: str | Path) -> list[TBXEntry]:
+def read_tbx(path: str | Path) -> list[Record]:
     """The entries of the TBX file at *path*; :class:`FormatError` (with the line) if malformed."""
     name = str(path)
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True)

@@ -13,30 +13,16 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import FormatError, InputError
 from ..normalize import normalize
 from ..terms import term_key
-from .tbx import TermLike, read_tbx, tbx_bytes
+from .tbx import Record, TermLike, read_tbx, tbx_bytes
 
 COLUMNS = ("ar", "en", "variants", "forbidden", "note", "alternatives")
 LISTS = ("variants", "forbidden", "alternatives")
 FORMATS = ("csv", "tsv", "tbx")
-
-
-@dataclass
-class Record:
-    """One term as read from a file; ``line`` is where it starts (1-based)."""
-
-    ar: str
-    en: str
-    variants: list[str] = field(default_factory=list)
-    forbidden: list[str] = field(default_factory=list)
-    alternatives: list[str] = field(default_factory=list)
-    note: str | None = None
-    line: int | None = None
 
 
 def file_format(path: str | Path, data: bytes | None = None) -> str:
@@ -126,8 +112,7 @@ def read_terms_file(path: str | Path) -> list[Record]:
         raise InputError(f"Cannot read {name}: {exc.strerror or exc}.") from None
     fmt = file_format(path, data)
     if fmt == "tbx":
-        records = [Record(e.ar, e.en, e.variants, e.forbidden, e.alternatives, e.note, e.line)
-                   for e in read_tbx(path)]
+        records = read_tbx(path)
     else:
         records = _read_table(decode_utf8(data, name), name, fmt)
     seen: dict[str, Record] = {}
