@@ -8,7 +8,7 @@ import re
 from collections.abc import Generator, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
+from typing import IO, BinaryIO
 
 from lxml import etree
 
@@ -46,18 +46,23 @@ def check_xml_text(text: str, what: str) -> None:
         )
 
 
-def _check_start(path: str) -> None:
-    """Refuse empty files and encodings other than UTF-8 or UTF-16 with a byte-order mark."""
+def open_input(path: str) -> BinaryIO:
+    """*path* opened for reading in binary; :class:`InputError` in one sentence when it cannot be."""
     try:
-        with open(path, "rb") as fh:
-            head = fh.read(4096)
-            more = bool(fh.read(1))
+        return open(path, "rb")
     except FileNotFoundError:
         raise InputError(f"No such file: {path}.") from None
     except IsADirectoryError:
         raise InputError(f"{path} is a directory; give a file.") from None
     except OSError as exc:
         raise InputError(f"Cannot read {path}: {exc.strerror}.") from None
+
+
+def _check_start(path: str) -> None:
+    """Refuse empty files and encodings other than UTF-8 or UTF-16 with a byte-order mark."""
+    with open_input(path) as fh:
+        head = fh.read(4096)
+        more = bool(fh.read(1))
     if not more and not head.lstrip(b"\xef\xbb\xbf").strip():
         raise FormatError("the file is empty.", path=path)
     if head.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):

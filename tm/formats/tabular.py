@@ -27,7 +27,8 @@ from collections.abc import Iterator
 from itertools import zip_longest
 from pathlib import Path
 
-from ..errors import FormatError, InputError
+from ..errors import FormatError
+from ._xml import open_input
 from .tmx import PathArg, TMUnit
 
 HEADERS = {
@@ -45,15 +46,7 @@ HEADERS = {
 def _lines(path: PathArg) -> Iterator[str]:
     """The decoded lines of *path*, line ends kept; :class:`FormatError` with the line if undecodable."""
     name = str(path)
-    try:
-        fh = open(name, "rb")
-    except FileNotFoundError:
-        raise InputError(f"No such file: {name}.") from None
-    except IsADirectoryError:
-        raise InputError(f"{name} is a directory; give a file.") from None
-    except OSError as exc:
-        raise InputError(f"Cannot read {name}: {exc.strerror}.") from None
-    with fh:
+    with open_input(name) as fh:
         head = fh.read(4)
         if head.startswith((b"\xff\xfe", b"\xfe\xff")):
             fh.seek(0)
