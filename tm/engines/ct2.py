@@ -31,6 +31,7 @@ import numpy as np
 
 from tm.engines.base import Draft, ProgressCallback, Request, TermConstraint
 from tm.engines.constraints import RequiredTerm, TermEncoder, missing_terms, term_placed
+from tm.engines.ct2_tokens import SPIECE, SentencePieceTokens, TransformersTokens, read_json
 from tm.engines.hub import resolve_model
 from tm.errors import EngineError, InputError, ModelUnavailableError
 from tm.models import ensure_converted
@@ -40,95 +41,7 @@ LENGTH_SLACK = 10
 START_MARGIN = 2.0  # a term starts where its first token's logit is within this of the best one
 DECODE_TOKENS = 1024  # decoder positions (sources x beam x cap) per batch: bounds memory, as fast as 2048
 LOGIT_POSITIONS = 384  # positions per pass that returns full-vocabulary logits (~0.5 MB each at 62k)
-_SPIECE = "\u2581"
 Suppress = Sequence[Sequence[str]]
-
-
-def _read_json(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def _token(value: Any, default: str) -> str:
-    if isinstance(value, dict):
-        value = value.get("content")
-    return value if isinstance(value, str) and value else default
-
-
-class SentencePieceTokens:
-    """Marian tokenisation straight from ``source.spm``/``target.spm``, as ``MarianTokenizer`` does it."""
-
-    prefix: list[str] = []  # target tokens every draft starts with (a language code)
-
-    def __init__(self, path: Path):
-        import sentencepiece as spm
-
-        config = _read_json(path / "tokenizer_config.json")
-        self.source_spm = spm.SentencePieceProcessor(model_file=str(path / "source.spm"))
-        self.target_spm = spm.SentencePieceProcessor(model_file=str(path / "target.spm"))
-        self.decoder = self.target_spm if config.get("separate_vocabs") else self.source_spm
-        self.cleanup = bool(config.get("clean_up_tokenization_spaces", False))
-        self.eos = _token(config.get("eos_token"), "</s>")
-        unk, pad = _token(config.get("unk_token"), "<unk>"), _token(config.get("pad_token"), "<pad>")
-        self.specials = {self.eos, unk, pad}
-
-    @staticmethod
-    def supports(path: Path) -> bool:
-        """Whether *path* holds a Marian model with its sentencepiece files."""
-        marian = _read_json(path / "config.json").get("model_type") == "marian"
-        return marian and all((path / f).is_file() for f in ("source.spm", "target.spm", "vocab.json"))
-
-    def source(self, texts: Sequence[str], max_length: int) -> list[list[str]]:
-        return [self.source_spm.encode(t, out_type=str)[: max_length - 1] + [self.eos] for t in texts]
-
-    def target(self, text: str) -> list[str]:
-        return list(self.target_spm.encode(text, out_type=str))
-
-    def decode(self, tokens: Sequence[str]) -> str:
-        text = self.decoder.decode_pieces([t for t in tokens if t not in self.specials])
-        text = text.replace(_SPIECE, " ").strip()
-        if self.cleanup:  # transformers' clean_up_tokenization
-            for a, b in ((" .", "."), (" ?", "?"), (" !", "!"), (" ,", ","), (" ' ", "'"), (" n't", "n't"),
-                         (" 'm", "'m"), (" 's", "'s"), (" 've", "'ve"), (" 're", "'re")):
-                text = text.replace(a, b)
-        return text
-
-
-class TransformersTokens:
-    """Tokenisation with the model's transformers tokenizer (M2M100, NLLB, mBART-50...)."""
-
-    def __init__(self, path: Path):
-        import warnings
-
-        from transformers import AutoTokenizer
-
-        from tm.engines.hf import language_codes
-        from tm.engines.hub import quiet_transformers
-
-        quiet_transformers()
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            self.tok = AutoTokenizer.from_pretrained(str(path))
-        codes = language_codes(self.tok)
-        self.prefix: list[str] = []
-        if codes is not None:
-            self.tok.src_lang, self.tok.tgt_lang = codes.src_lang, codes.tgt_lang
-            self.prefix = [codes.bos_token]
-
-    def source(self, texts: Sequence[str], max_length: int) -> list[list[str]]:
-        enc = self.tok(list(texts), truncation=True, max_length=max_length)
-        return [list(self.tok.convert_ids_to_tokens(ids)) for ids in enc["input_ids"]]
-
-    def target(self, text: str) -> list[str]:
-        ids = self.tok(text_target=text, add_special_tokens=False)["input_ids"]
-        return list(self.tok.convert_ids_to_tokens(ids))
-
-    def decode(self, tokens: Sequence[str]) -> str:
-        ids = self.tok.convert_tokens_to_ids(list(tokens))
-        return str(self.tok.decode(ids, skip_special_tokens=True)).strip()
 
 
 def pick_device(device: str | None) -> tuple[str, int]:
@@ -360,7 +273,7 @@ class CTranslate2Engine:
 
     @cached_property
     def eos_id(self) -> int:
-        eos = _read_json(self.converted.path / "config.json").get("eos_token") or "</s>"
+        eos = read_json(self.converted.path / "config.json").get("eos_token") or "</s>"
         return self.index.get(str(eos), 0)
 
     @cached_property
@@ -373,7 +286,7 @@ class CTranslate2Engine:
     @cached_property
     def glue_mask(self) -> np.ndarray:
         """Vocabulary pieces that continue a word (no leading ▁, starting with a letter or digit)."""
-        return np.array([bool(p) and not p.startswith(_SPIECE) and p[0].isalnum() for p in self.vocab])
+        return np.array([bool(p) and not p.startswith(SPIECE) and p[0].isalnum() for p in self.vocab])
 
     def _plan(self, terms: Sequence[TermConstraint]) -> _Plan:
         """The required terms to place and the renderings to suppress for one request."""
