@@ -18,6 +18,7 @@ transformers engine) on the article's real glossary hits.
     .venv/bin/python bench/bench_engines.py              # 200 segments greedy, 46 with beam 4 / glossary
     .venv/bin/python bench/bench_engines.py --quick      # 46 segments greedy, 23 with the glossary
     .venv/bin/python bench/bench_engines.py --threads 0  # each engine's default threads (quiet machine)
+    .venv/bin/python bench/bench_engines.py --threads 0 --repeat 3 --beam-segments 0 --glossary-segments 0
     .venv/bin/python bench/bench_engines.py --strategies # term enforcement strategies
 """
 
@@ -87,6 +88,12 @@ def tm_run(label: str, args: list[str], env: dict[str, str], work: Path) -> Run:
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     db.unlink(missing_ok=True)
     return Run(label, len(rows), seconds, usage.ru_maxrss / 1024, rows)
+
+
+def median_run(runs: list[Run]) -> Run:
+    """The run with the median time, reported with the highest peak memory of all *runs*."""
+    mid = sorted(runs, key=lambda r: r.seconds)[(len(runs) - 1) // 2]
+    return Run(mid.label, mid.segments, mid.seconds, max(r.rss_mb for r in runs), mid.rows)
 
 
 def terms_placed(run: Run) -> tuple[int, int]:
@@ -196,6 +203,9 @@ def main() -> None:
     parser.add_argument("--model-dir", type=Path, help="build the random model here (or reuse it)")
     parser.add_argument("--threads", type=int, default=1,
                         help="CPU threads for both engines (0: each engine's default, all cores)")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="throughput runs per engine, interleaved; the summary takes the median time "
+                             "and the highest peak memory [default: 1]")
     parser.add_argument("--device", help="cpu or cuda, passed to tm translate [default: the engines' choice]")
     parser.add_argument("--strategies", action="store_true",
                         help="only compare ways of enforcing glossary terms with CTranslate2 (in-process)")
@@ -239,12 +249,16 @@ def main() -> None:
             if size <= 0:
                 continue
             text, n = article_input(work, size)
-            for engine in ("transformers", "ctranslate2"):
-                run = tm_run(f"{engine} beam {beam}", [str(text), "--engine", engine, "--beam", str(beam),
-                                                       "--no-glossary", *base], env, work)
-                results[(engine, beam)] = run
-                print(f"{run.label:>24}: {n} segments in {run.seconds:6.1f} s = {run.rate:5.2f} sent/s, "
-                      f"peak RSS {run.rss_mb:5.0f} MB")
+            runs: dict[str, list[Run]] = {"transformers": [], "ctranslate2": []}
+            for _ in range(args.repeat):  # interleaved, so both engines see the same machine
+                for engine, done in runs.items():
+                    run = tm_run(f"{engine} beam {beam}", [str(text), "--engine", engine, "--beam", str(beam),
+                                                           "--no-glossary", *base], env, work)
+                    done.append(run)
+                    print(f"{run.label:>24}: {n} segments in {run.seconds:6.1f} s = {run.rate:5.2f} sent/s, "
+                          f"peak RSS {run.rss_mb:5.0f} MB")
+            for engine, done in runs.items():
+                results[(engine, beam)] = median_run(done)
         text, n = article_input(work, args.segments)
         floor = tm_run("none", [str(text), "--engine", "none", "--no-glossary", *base], env, work)
         print(f"{'--engine none':>24}: {n} segments in {floor.seconds:6.1f} s, "
@@ -263,7 +277,7 @@ def main() -> None:
                   f"peak RSS {on.rss_mb:5.0f} MB")
         print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
-    summary = []
+    summary = [f"median of {args.repeat} runs"] if args.repeat > 1 else []
     for beam in (1, 4):
         if ("ctranslate2", beam) in results:
             hf, ct = results[("transformers", beam)], results[("ctranslate2", beam)]

@@ -160,7 +160,8 @@ def import_units(
                 else:
                     # Into an empty memory, only a unit whose key this import has already seen
                     # can be a duplicate: the rest skip the duplicate probe.
-                    new, check = [], []
+                    new: list[tuple[Any, ...]] = []
+                    check: list[tuple[Any, ...]] = []
                     for r in rows:
                         (check if r[4] in fresh else new).append(r)
                         fresh.add(r[4])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -24,18 +25,22 @@ def _token(value: Any, default: str) -> str:
     return value if isinstance(value, str) and value else default
 
 
+def _processor(path: Path) -> Any:
+    import sentencepiece as spm
+
+    return spm.SentencePieceProcessor(model_file=str(path))
+
+
 class SentencePieceTokens:
     """Marian tokenisation straight from ``source.spm``/``target.spm``, as ``MarianTokenizer`` does it."""
 
     prefix: list[str] = []  # target tokens every draft starts with (a language code)
 
     def __init__(self, path: Path):
-        import sentencepiece as spm
-
         config = read_json(path / "tokenizer_config.json")
-        self.source_spm = spm.SentencePieceProcessor(model_file=str(path / "source.spm"))
-        self.target_spm = spm.SentencePieceProcessor(model_file=str(path / "target.spm"))
-        self.decoder = self.target_spm if config.get("separate_vocabs") else self.source_spm
+        self.path = path
+        self.source_spm = _processor(path / "source.spm")
+        self.separate = bool(config.get("separate_vocabs"))
         self.cleanup = bool(config.get("clean_up_tokenization_spaces", False))
         self.eos = _token(config.get("eos_token"), "</s>")
         unk, pad = _token(config.get("unk_token"), "<unk>"), _token(config.get("pad_token"), "<pad>")
@@ -50,11 +55,18 @@ class SentencePieceTokens:
     def source(self, texts: Sequence[str], max_length: int) -> list[list[str]]:
         return [self.source_spm.encode(t, out_type=str)[: max_length - 1] + [self.eos] for t in texts]
 
+    @cached_property
+    def target_spm(self) -> Any:
+        """The target sentencepiece model, loaded when first needed (~10 MB for a 62k vocabulary): for
+        glossary terms, and for decoding when the vocabularies are separate (as ``MarianTokenizer``)."""
+        return _processor(self.path / "target.spm")
+
     def target(self, text: str) -> list[str]:
         return list(self.target_spm.encode(text, out_type=str))
 
     def decode(self, tokens: Sequence[str]) -> str:
-        text = self.decoder.decode_pieces([t for t in tokens if t not in self.specials])
+        decoder = self.target_spm if self.separate else self.source_spm
+        text = decoder.decode_pieces([t for t in tokens if t not in self.specials])
         text = text.replace(SPIECE, " ").strip()
         if self.cleanup:  # transformers' clean_up_tokenization
             for a, b in ((" .", "."), (" ?", "?"), (" !", "!"), (" ,", ","), (" ' ", "'"), (" n't", "n't"),
