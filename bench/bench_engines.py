@@ -18,7 +18,7 @@ transformers engine) on the article's real glossary hits.
     .venv/bin/python bench/bench_engines.py              # 200 segments greedy, 46 with beam 4 / glossary
     .venv/bin/python bench/bench_engines.py --quick      # 46 segments greedy, 23 with the glossary
     .venv/bin/python bench/bench_engines.py --threads 0  # each engine's default threads (quiet machine)
-    .venv/bin/python bench/bench_engines.py --threads 0 --repeat 3 --beam-segments 0 --glossary-segments 0
+    .venv/bin/python bench/bench_engines.py --threads 0 --repeat 3 --beam-segments 0 --glossary-segments 23
     .venv/bin/python bench/bench_engines.py --strategies # term enforcement strategies
 """
 
@@ -259,6 +259,10 @@ def main() -> None:
                           f"peak RSS {run.rss_mb:5.0f} MB")
             for engine, done in runs.items():
                 results[(engine, beam)] = median_run(done)
+            if args.repeat > 1:  # run by run: the spread the median hides
+                pairs = list(zip(runs["transformers"], runs["ctranslate2"], strict=True))
+                print(f"{'run by run':>24}: throughput x" + ", x".join(f"{h.seconds / c.seconds:.2f}" for h, c in pairs)
+                      + "; peak RSS 1/" + ", 1/".join(f"{h.rss_mb / c.rss_mb:.2f}" for h, c in pairs))
         text, n = article_input(work, args.segments)
         floor = tm_run("none", [str(text), "--engine", "none", "--no-glossary", *base], env, work)
         print(f"{'--engine none':>24}: {n} segments in {floor.seconds:6.1f} s, "
