@@ -101,6 +101,26 @@ def test_sentencepiece_tokens_match_marian_tokenizer(tiny_model: Path, hf, text:
     assert tokens.decode(tokens.source([text], 512)[0]) == hf.tokenizer.decode(ids, skip_special_tokens=True)
 
 
+def test_sentencepiece_decode_without_the_processor_matches_marian_tokenizer(tiny_model: Path, hf):
+    """Drafts are decoded with the sentencepiece models released: joining plain pieces must give what
+    MarianTokenizer gives, for any piece of the vocabulary (those the sentencepiece model lacks too)."""
+    import random
+
+    from tm.engines.ct2 import SentencePieceTokens
+
+    tokens = SentencePieceTokens(tiny_model)
+    vocab = list(hf.tokenizer.get_vocab())
+    rng = random.Random(7)
+    runs = [rng.choices(vocab, k=rng.randint(1, 15)) for _ in range(300)] + [[p] for p in vocab]
+    tokens.release()
+    assert "source_spm" not in vars(tokens)
+    for run in runs:
+        ids = hf.tokenizer.convert_tokens_to_ids(run)
+        assert tokens.decode(run) == hf.tokenizer.decode(ids, skip_special_tokens=True), run
+    assert "source_spm" not in vars(tokens) and "target_spm" not in vars(tokens)  # never reloaded
+    assert tokens.source(["نص"], 512)[0][-1] == "</s>"  # reloaded when needed to encode again
+
+
 def test_int8_is_the_cpu_default_and_recorded(tiny_model: Path):
     from tm.engines.ct2 import CTranslate2Engine
 

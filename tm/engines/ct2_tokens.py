@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 SPIECE = "\u2581"  # sentencepiece word-start mark
+MARKUP = re.compile(r"<[^<>]+>")  # byte (<0x41>) and control pieces: only the processor decodes them
 
 
 def read_json(path: Path) -> dict[str, Any]:
@@ -39,7 +41,6 @@ class SentencePieceTokens:
     def __init__(self, path: Path):
         config = read_json(path / "tokenizer_config.json")
         self.path = path
-        self.source_spm = _processor(path / "source.spm")
         self.separate = bool(config.get("separate_vocabs"))
         self.cleanup = bool(config.get("clean_up_tokenization_spaces", False))
         self.eos = _token(config.get("eos_token"), "</s>")
@@ -56,17 +57,35 @@ class SentencePieceTokens:
         return [self.source_spm.encode(t, out_type=str)[: max_length - 1] + [self.eos] for t in texts]
 
     @cached_property
+    def source_spm(self) -> Any:
+        """The source sentencepiece model (~11 MB for a 62k vocabulary), loaded when needed."""
+        return _processor(self.path / "source.spm")
+
+    @cached_property
     def target_spm(self) -> Any:
-        """The target sentencepiece model, loaded when first needed (~10 MB for a 62k vocabulary): for
-        glossary terms, and for decoding when the vocabularies are separate (as ``MarianTokenizer``)."""
+        """The target sentencepiece model, loaded when first needed: for glossary terms."""
         return _processor(self.path / "target.spm")
+
+    def release(self) -> None:
+        """Drop the sentencepiece models until they are needed again: while drafts are decoded
+        nothing needs them (:meth:`decode` joins plain pieces itself), so CTranslate2 gets the memory."""
+        self.__dict__.pop("source_spm", None)
+        self.__dict__.pop("target_spm", None)
 
     def target(self, text: str) -> list[str]:
         return list(self.target_spm.encode(text, out_type=str))
 
     def decode(self, tokens: Sequence[str]) -> str:
-        decoder = self.target_spm if self.separate else self.source_spm
-        text = decoder.decode_pieces([t for t in tokens if t not in self.specials])
+        """Text of *tokens*, as ``MarianTokenizer.decode(..., skip_special_tokens=True)``: it decodes with the
+        target model when the vocabularies are separate and the source model otherwise.  Plain pieces decode
+        to themselves with word-start marks made spaces (pieces a model does not know too), so only byte and
+        control pieces need the sentencepiece model."""
+        pieces = [t for t in tokens if t not in self.specials]
+        if any(MARKUP.fullmatch(p) for p in pieces):
+            decoder = self.target_spm if self.separate else self.source_spm
+            text = str(decoder.decode_pieces(pieces))
+        else:
+            text = "".join(pieces)
         text = text.replace(SPIECE, " ").strip()
         if self.cleanup:  # transformers' clean_up_tokenization
             for a, b in ((" .", "."), (" ?", "?"), (" !", "!"), (" ,", ","), (" ' ", "'"), (" n't", "n't"),
@@ -95,6 +114,9 @@ class TransformersTokens:
         if codes is not None:
             self.tok.src_lang, self.tok.tgt_lang = codes.src_lang, codes.tgt_lang
             self.prefix = [codes.bos_token]
+
+    def release(self) -> None:
+        """Nothing to drop: the transformers tokenizer stays loaded."""
 
     def source(self, texts: Sequence[str], max_length: int) -> list[list[str]]:
         enc = self.tok(list(texts), truncation=True, max_length=max_length)
