@@ -41,6 +41,7 @@ class SentencePieceTokens:
     def __init__(self, path: Path):
         config = read_json(path / "tokenizer_config.json")
         self.path = path
+        self.source_spm = _processor(path / "source.spm")  # now, so that a broken file fails at load
         self.separate = bool(config.get("separate_vocabs"))
         self.cleanup = bool(config.get("clean_up_tokenization_spaces", False))
         self.eos = _token(config.get("eos_token"), "</s>")
@@ -58,7 +59,7 @@ class SentencePieceTokens:
 
     @cached_property
     def source_spm(self) -> Any:
-        """The source sentencepiece model (~11 MB for a 62k vocabulary), loaded when needed."""
+        """The source sentencepiece model (~11 MB for a 62k vocabulary), loaded again after :meth:`release`."""
         return _processor(self.path / "source.spm")
 
     @cached_property
