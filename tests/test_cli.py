@@ -143,7 +143,7 @@ def test_bad_input_is_refused_cleanly(case: str, tmp_path: Path):
     assert result.exit_code != 0
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("Error:"), result.stderr
-    assert json.loads(run("docs", "--json").stdout) == []
+    assert not (tmp_path / "tm.db").exists() or json.loads(run("docs", "--json").stdout) == []
 
 
 def test_unknown_index_is_refused_and_nothing_written(tmp_path: Path):
@@ -168,7 +168,7 @@ def test_help_and_model_free_commands_do_not_import_torch(tmp_path: Path):
         "assert not bad, bad\n"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          env={"TM_DB": str(tmp_path / "x.db"), "PATH": "/usr/bin:/bin"})
+                          env={"XDG_DATA_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"})
     assert proc.returncode == 0, proc.stderr
 
 
@@ -228,3 +228,105 @@ def test_default_engine_on_cpu_is_ctranslate2_with_terms_enforced(tiny_model: Pa
     shown = json.loads(run("show", "alasr-soleimani-putin", "--json").stdout)
     details = shown["segments"][0]["translations"][0]["details"]
     assert details["quantization"] == "int8"
+
+
+def test_redraft_puts_a_second_engine_beside_the_first_and_compare_runs(tiny_model: Path):
+    first = jsonl(run("translate", str(SAMPLE), "--model", str(tiny_model), "--engine", "transformers",
+                      "--format", "jsonl").stdout)
+    again = run("redraft", "alasr-soleimani-putin", "--model", str(tiny_model), "--engine", "ctranslate2",
+                "--format", "jsonl")
+    rows = jsonl(again.stdout)
+    assert "Stored new drafts of 'alasr-soleimani-putin'" in again.stderr
+    assert [r["index"] for r in rows] == [r["index"] for r in first]
+    assert {r["engine"] for r in rows} == {"ctranslate2"} and all(r["target"] for r in rows)
+    assert all(t["found"] for r in rows for t in r["terms"])  # terms enforced as in translate
+    shown = json.loads(run("show", "alasr-soleimani-putin", "--json").stdout)
+    for seg, a, b in zip(shown["segments"], first, rows, strict=True):
+        assert [(t["origin"], t["engine"], t["text"]) for t in seg["translations"]] == [
+            ("mt", "transformers", a["target"]), ("mt", "ctranslate2", b["target"])]
+    reference = (DATA / "alasr-soleimani-putin.en.txt").read_text(encoding="utf-8").splitlines()
+    for i, text in enumerate(reference[:len(rows)], start=1):
+        run("correct", "--", "alasr-soleimani-putin", str(i), text)
+    result = json.loads(run("score", "--by", "engine", "--compare", "transformers", "ctranslate2",
+                            "--test", "bs", "--trials", "50", "--json").stdout)
+    assert {g["key"] for g in result["by"]} == {"transformers", "ctranslate2"}
+    (comparison,) = result["comparisons"]
+    assert comparison["shared"] == len(rows)
+
+
+def test_redraft_refuses_engine_none_and_unknown_documents():
+    run("translate", str(SAMPLE), "--engine", "none")
+    for args, words in ((["alasr-soleimani-putin", "--engine", "none"], "needs an MT engine"),
+                        (["nope", "--engine", "transformers"], "No document 'nope'")):
+        result = run("redraft", *args, ok=False)
+        assert result.exit_code == 1 and words in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_an_explicit_name_that_is_taken_is_an_error_a_derived_one_gets_a_suffix(tmp_path: Path):
+    run("translate", str(SAMPLE), "--engine", "none")
+    assert "'alasr-soleimani-putin-2'" in run("translate", str(SAMPLE), "--engine", "none").stderr
+    result = run("translate", str(SAMPLE), "--engine", "none", "--name", "alasr-soleimani-putin", ok=False)
+    assert result.exit_code == 1 and "already exists" in result.stderr
+    assert len(json.loads(run("docs", "--json").stdout)) == 2
+    result = run("translate", str(SAMPLE), "--engine", "none", "--name", "7", ok=False)
+    assert "cannot be a number" in result.stderr
+    numbered = tmp_path / "1.ar.txt"
+    numbered.write_text("لقاء الحاج قاسم\n", encoding="utf-8")
+    assert "'doc-1'" in run("translate", str(numbered), "--engine", "none").stderr
+    assert json.loads(run("show", "1", "--json").stdout)["doc"] == "alasr-soleimani-putin"  # ids stay ids
+
+
+def test_output_that_cannot_be_written_is_refused_before_anything_is_stored(tmp_path: Path):
+    nowhere = str(tmp_path / "no-such-dir" / "out.txt")
+    result = run("translate", str(SAMPLE), "--engine", "none", "-o", nowhere, ok=False)
+    assert result.exit_code == 1 and result.stderr.strip().splitlines() == [
+        f"Error: Cannot write {nowhere}: there is no directory {tmp_path / 'no-such-dir'}."]
+    assert not (tmp_path / "tm.db").exists()
+    run("translate", str(SAMPLE), "--engine", "none")
+    for fmt in ("text", "jsonl", "xliff"):
+        result = run("export", "alasr-soleimani-putin", "--format", fmt, "-o", nowhere, ok=False)
+        assert result.exit_code == 1 and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_correction_must_be_one_line_of_utf8(tmp_path: Path):
+    run("translate", str(SAMPLE), "--engine", "none")
+    result = run("correct", "alasr-soleimani-putin", "3", "-", input="line one\nline two\n", ok=False)
+    assert result.exit_code == 1 and "line break" in result.stderr
+    result = run("correct", "alasr-soleimani-putin", "3", "-", input=b"\xff\xfe bad", ok=False)
+    assert result.exit_code == 1 and result.stderr.startswith("Error: The correction on stdin is not UTF-8")
+    assert json.loads(run("docs", "--json").stdout)[0]["corrected"] == 0
+    run("correct", "alasr-soleimani-putin", "3", "-", input="One line, ended by a newline.\n")
+    exported = run("export", "alasr-soleimani-putin").stdout
+    assert exported.rstrip("\n").count("\n") == SAMPLE.read_text(encoding="utf-8").rstrip("\n").count("\n")
+    assert "One line, ended by a newline." in exported
+
+
+def test_export_jsonl_rows_have_the_keys_of_translate_rows(translated: list[dict]):
+    run("correct", "alasr-soleimani-putin", "1", "Hajj Qassem Soleimani meets President Vladimir Putin")
+    exported = jsonl(run("export", "alasr-soleimani-putin", "--format", "jsonl").stdout)
+    for row, made in zip(exported, translated, strict=True):
+        assert set(made) - {"missing_terms"} <= set(row) and "author" in row
+        assert [t["source"] for t in row["terms"]] == [t["source"] for t in made["terms"]]
+    assert exported[0]["origin"] == "human"
+    assert {t["target"]: t["found"] for t in exported[0]["terms"]}["Vladimir Putin"] is True
+    assert all(r["terms"] == [] for r in jsonl(run("export", "alasr-soleimani-putin", "--format", "jsonl",
+                                                   "--no-glossary").stdout))
+
+
+def test_reading_commands_do_not_create_a_mistyped_database(tmp_path: Path):
+    typo = tmp_path / "typo" / "tm.db"
+    for args in (["docs"], ["show", "x"], ["export", "x"], ["correct", "x", "1", "y"]):
+        result = run(*args, "--db", str(typo), ok=False)
+        assert result.exit_code == 1
+        assert result.stderr.strip().splitlines() == [
+            f"Error: No database at {typo}; check --db or $TM_DB (`tm translate` or `tm memory import` "
+            "creates one)."]
+    assert not typo.parent.exists()
+
+
+def test_a_file_cut_off_mid_character_is_named_as_such(tmp_path: Path):
+    cut = tmp_path / "cut.txt"
+    cut.write_bytes("لقاء الحاج قاسم".encode()[:-1])
+    result = run("translate", str(cut), "--engine", "none", ok=False)
+    assert "ends in the middle of a UTF-8 character" in result.stderr

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 from pathlib import Path
 
 import click
@@ -14,6 +15,8 @@ from tm import glossary as g
 from tm.cli import cli
 
 SHIPPED_TSV = "ar\ten\tforbidden\nالمرشد الأعلى\tSupreme Leader\tSupreme Guide\n"
+REAL_SHIPPED = g.shipped_glossary_dir()  # taken before the fixture below replaces it
+DATA = Path(__file__).parent / "data"
 
 
 @pytest.fixture(autouse=True)
@@ -199,3 +202,156 @@ def test_every_command_has_help_with_an_example(name: str, command: click.Comman
     result = CliRunner().invoke(cli, ["glossary", name, "--help"])
     assert result.exit_code == 0
     assert "Example:" in result.output and "--db" in result.output
+
+
+# -- what a publication gate refuses ---------------------------------------------------------
+
+
+def test_check_refuses_what_is_not_pairs(db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("art.ar.txt").write_text("قال المرشد الأعلى\nوأضاف\n", encoding="utf-8")
+    Path("empty.txt").write_text("", encoding="utf-8")
+    Path("adir").mkdir()
+    for target, message in [("art.ar.txt", "Error: art.ar.txt, line 1: no tab"),
+                            ("empty.txt", "Error: empty.txt is empty"),
+                            ("adir", "Error: adir is a directory")]:
+        result = run(db, "check", target)
+        assert result.exit_code == 1 and result.output.startswith(message), result.output
+        assert len(result.output.splitlines()) == 1 and "OK" not in result.output
+
+
+def store_document(db: str, name: str, pairs: list[tuple[str, str | None]]) -> None:
+    from tm.store import Store
+
+    with Store.open(db) as store, store.transaction() as conn:
+        _, segs = store.add_document(conn, name=name, path=None, sha256=name, prefix="",
+                                     segments=[(s, " ", 1) for s, _ in pairs])
+        for seg, (_, text) in zip(segs, pairs, strict=True):
+            if text is not None:
+                store.add_translation(conn, seg.id, origin="mt", text=text, engine="e")
+
+
+def test_check_fails_untranslated_segments_unless_allowed(db: str) -> None:
+    store_document(db, "none", [("قال المرشد الأعلى", None), ("وأضاف", None)])
+    store_document(db, "part", [("قال المرشد الأعلى", "The Supreme Leader said"), ("وأضاف", None),
+                                ("ثم", None), ("وقال المرشد الأعلى", None)])
+    for args in (["none"], ["none", "--allow-untranslated"]):
+        result = run(db, "check", *args)
+        assert result.exit_code == 1 and "OK" not in result.output
+        assert result.output.splitlines()[0] == "Nothing was checked: no segment is translated."
+    strict = run(db, "check", "part")
+    assert strict.exit_code == 1 and "OK" not in strict.output
+    assert strict.output.splitlines()[0] == ("Untranslated: segments 2-4; not checked "
+                                             "(--allow-untranslated to pass them).")
+    allowed = run(db, "check", "part", "--allow-untranslated")
+    assert allowed.exit_code == 0
+    assert allowed.output.splitlines() == [
+        "Untranslated: segments 2-4; allowed.",
+        "OK: 4 segments (3 untranslated), 1 term occurrences checked: 0 missing, 0 forbidden, 0 inconsistent."]
+    data = json.loads(run(db, "check", "part", "--json").output)
+    assert (data["ok"], data["untranslated"], data["untranslated_segments"], data["translated"]) == (
+        False, 3, [2, 3, 4], 1)
+
+
+# -- contradictory entries -----------------------------------------------------------------------
+
+
+def test_contradictory_entries_are_refused_and_nothing_is_stored(db: str, tmp_path: Path) -> None:
+    ok = run(db, "add", "داعش", "Islamic State", "--alternative", "ISIS", "--forbidden", "Daesh",
+             "--forbidden", "ISIL")
+    assert ok.exit_code == 0, ok.output
+    before = entries(db)
+    edit = run(db, "edit", "داعش", "--alternative", "ISIS", "--alternative", "ISIL")
+    assert edit.exit_code == 1 and len(edit.output.splitlines()) == 1
+    assert edit.output.startswith("Error: The forbidden rendering 'ISIL' of 'داعش' is also an accepted alternative")
+    path = write_jsonl(tmp_path / "d.jsonl", [("قال داعش", "The group ISIL said it")])
+    check = json.loads(run(db, "check", str(path), "--json").output)
+    assert check["forbidden"] == 1  # ISIL is still forbidden, not silently accepted
+    for args, message in [
+        (["add", "جبهة", "Front", "--forbidden", "Front"], "is also the required rendering"),
+        (["add", "جبهة", "Front", "--alternative", "Front line", "--forbidden", "front line"],
+         "is also an accepted alternative 'Front line'"),
+        (["add", "حزب", "Party", "--variant", "داعش"], "the term of the entry 'داعش'"),
+        (["add", "حزب", "Party", "--variant", "المرشد الاعلى"], "the term of the entry 'المرشد الأعلى'"),
+    ]:
+        result = run(db, *args)
+        assert result.exit_code == 1 and result.output.startswith("Error: ") and message in result.output, args
+        assert "Traceback" not in result.output
+    terms = tmp_path / "t.csv"
+    terms.write_text("ar,en,variants\nحماس,Hamas,\nتجربة,Test,داعش\n", encoding="utf-8")
+    imported = run(db, "import", str(terms))
+    assert imported.exit_code == 1 and f"{terms}, line 3: the variant 'داعش' of 'تجربة'" in imported.output
+    assert entries(db) == before
+    fixed = run(db, "edit", "داعش", "--alternative", "ISIS", "--alternative", "ISIL", "--forbidden", "Daesh",
+                "--json")
+    assert fixed.exit_code == 0 and json.loads(fixed.output)["forbidden"] == ["Daesh"]
+
+
+@pytest.mark.parametrize("name", ["x.xlsx", "glossary"])
+def test_export_refuses_an_unknown_extension(db: str, tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
+    result = run(db, "export", str(path))
+    assert result.exit_code == 1 and len(result.output.splitlines()) == 1
+    assert result.output.startswith("Error: ") and ".csv, .tsv, .tab, .tbx, .xml" in result.output
+    assert not path.exists()
+    assert run(db, "export", str(path), "--format", "csv").exit_code == 0
+
+
+# -- every --help example runs on a fresh database -----------------------------------------------
+
+
+def example_commands(help_text: str) -> list[list[str]]:
+    """The `tm …` commands of a help text's Example block (`a && b` is two; `| jq …` is dropped)."""
+    out: list[list[str]] = []
+    for line in help_text.split("Example:", 1)[1].splitlines():
+        words = shlex.split(line)
+        while words:
+            part = words[:words.index("&&")] if "&&" in words else words
+            words = words[len(part) + 1:]
+            part = part[:part.index("|")] if "|" in part else part
+            assert part[0] == "tm", line
+            out.append(part[1:])
+    return out
+
+
+def desk_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh database with the real shipped glossary and the stored document 'article', in a
+    folder holding every file the examples name."""
+    import os
+
+    monkeypatch.setattr(g, "shipped_glossary_dir", lambda: REAL_SHIPPED)
+    folder = tmp_path / "desk"
+    folder.mkdir()
+    monkeypatch.chdir(folder)
+    src = (DATA / "alasr-soleimani-putin.ar.seg.txt").read_text(encoding="utf-8").splitlines()
+    en = (DATA / "alasr-soleimani-putin.en.txt").read_text(encoding="utf-8").splitlines()
+    Path("article.ar.txt").write_text("\n".join(src) + "\n", encoding="utf-8")
+    Path("article.en.txt").write_text("\n".join(en) + "\n", encoding="utf-8")
+    Path("pairs.tsv").write_text("".join(f"{s}\t{t}\n" for s, t in zip(src, en, strict=True)), encoding="utf-8")
+    drafts: list[tuple[str, str | None]] = [*zip(src[:-2], en[:-2], strict=True), (src[-2], None), (src[-1], None)]
+    Path("draft.jsonl").write_text("".join(json.dumps({"index": i, "source": s, "target": t}, ensure_ascii=False)
+                                           + "\n" for i, (s, t) in enumerate(drafts, start=1)), encoding="utf-8")
+    terms = "ar,en,forbidden\nمجلس القضاء الأعلى,Supreme Judicial Council,Higher Judicial Council\n"
+    for name in ("desk-terms.csv", "desk.csv"):
+        Path(name).write_text(terms, encoding="utf-8")
+    Path("names.tsv").write_text(terms.replace(",", "\t"), encoding="utf-8")
+    Path("unterm.tbx").write_bytes(g.dumps([g.Record("هيئة النزاهة", "Integrity Commission")], "tbx"))
+    store_document(os.environ["TM_DB"], "article", list(zip(src, en, strict=True)))
+    return folder
+
+
+def run_examples(help_text: str) -> None:
+    commands = example_commands(help_text)
+    assert commands
+    for args in commands:
+        result = CliRunner().invoke(cli, args, catch_exceptions=False)
+        assert result.exit_code == 0, f"tm {shlex.join(args)}\n{result.output}"
+        assert "Error" not in result.output
+
+
+@pytest.mark.parametrize("name,command", [("glossary", tm.cli.glossary.glossary),
+                                          *_commands(tm.cli.glossary.glossary)], ids=lambda x: str(x))
+def test_every_help_example_runs_on_a_fresh_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                     name: str, command: click.Command) -> None:
+    desk_folder(tmp_path, monkeypatch)
+    run_examples(command.help or "")

@@ -46,15 +46,60 @@ def test_import_tsv_search_and_stats(tsv: Path) -> None:
     assert "total   3" in run("stats").output
 
 
-def test_search_file_prints_one_json_line_per_query(tsv: Path, tmp_path: Path) -> None:
+def test_search_file_prints_one_json_line_per_input_line(tsv: Path, tmp_path: Path) -> None:
     run("import", str(tsv))
     queries = tmp_path / "q.txt"
     queries.write_text(f"{PAIRS[2][0]}\n\nكلام لا علاقة له بشيء\n", encoding="utf-8")
     output = run("search", "--file", str(queries), "--json", "-n", "2").output
     lines = [json.loads(x) for x in output.splitlines()]
-    assert [x["query"] for x in lines] == [PAIRS[2][0], "كلام لا علاقة له بشيء"]
-    assert lines[0]["matches"][0]["score"] == 100 and lines[1]["matches"] == []
+    assert [x["query"] for x in lines] == [PAIRS[2][0], "", "كلام لا علاقة له بشيء"]
+    assert lines[0]["matches"][0]["score"] == 100 and lines[1]["matches"] == [] and lines[2]["matches"] == []
     assert "No unit scores 90 or more." in run("search", "كلام لا علاقة له بشيء", "--min", "90").output
+
+
+@pytest.mark.parametrize(
+    ("data", "queries"),
+    [
+        ("مجلس الأمن\n\nالأمين العام للأمم المتحدة\n", ["مجلس الأمن", "", "الأمين العام للأمم المتحدة"]),
+        ("\ufeffمجلس الأمن\r\n \r\n\r\nالأمين العام", ["مجلس الأمن", " ", "", "الأمين العام"]),
+        ("مجلس الأمن\n\n\n", ["مجلس الأمن", "", ""]),
+    ],
+    ids=["lf-blank-line", "bom-crlf-no-final-newline", "trailing-blank-lines"],
+)
+def test_search_stdin_keeps_every_line_in_place(tsv: Path, data: str, queries: list[str]) -> None:
+    run("import", str(tsv))
+    output = run("search", "--file", "-", "--json", input=data).output
+    assert [json.loads(x)["query"] for x in output.splitlines()] == queries
+    text = run("search", "--file", "-", input=data).output
+    blocks = text.removeprefix("\n").split("\n\n")  # each query's block starts after an empty line
+    assert len(blocks) == len(queries)
+    assert sum("is blank: nothing to search" in b for b in blocks) == queries.count("") + queries.count(" ")
+
+
+def test_search_refuses_an_empty_query(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"\n\n")
+    for args, message in [(["search", " "], "Error: The query is empty; give the Arabic text to search for."),
+                          (["search", "--file", str(empty)], f"Error: {empty} is empty; give one Arabic query per "
+                                                             "line.")]:  # fmt: skip
+        result = run(*args, ok=False)
+        assert (result.exit_code, result.stderr.strip()) == (1, message)
+
+
+@pytest.mark.parametrize("stdin", [False, True], ids=["file", "stdin"])
+def test_search_refuses_a_cp1256_query_file_in_one_line(tmp_path: Path, stdin: bool) -> None:
+    path = tmp_path / "cp1256.txt"
+    path.write_bytes("مجلس الأمن\n".encode("cp1256"))
+    if stdin:
+        result = CliRunner().invoke(cli, ["memory", "search", "--file", "-"], input=path.read_bytes())
+    else:
+        result = run("search", "--file", str(path), ok=False)
+    label = "stdin" if stdin else str(path)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"Error: {label} is not UTF-8 (invalid byte at offset 0); convert it first, e.g. "
+        "`iconv -f WINDOWS-1256 -t UTF-8`."
+    ]
 
 
 def test_import_csv_tmx_and_aligned_then_export(tmp_path: Path) -> None:
@@ -97,6 +142,54 @@ def test_a_malformed_file_is_reported_with_its_line_and_imports_nothing(tsv: Pat
     result = run("import", str(bad), ok=False)
     assert result.exit_code == 1 and f"{bad}, line 5:" in result.stderr
     assert json.loads(run("stats", "--json").output)["units"] == 0
+
+
+def _refused(*args: str) -> str:
+    result = run("import", *args, ok=False)
+    assert result.exit_code == 1 and len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert json.loads(run("stats", "--json").output)["units"] == 0
+    return result.stderr.strip()
+
+
+def test_a_tmx_unit_with_an_empty_side_is_refused_with_its_line(tmp_path: Path) -> None:
+    tu = '<tu><tuv xml:lang="{}"><seg>{}</seg></tuv><tuv xml:lang="{}"><seg>{}</seg></tuv></tu>'
+    body = "\n".join([tu.format("ar", PAIRS[0][0], "en", PAIRS[0][1]), tu.format("en", "english", "ar", "")])
+    path = tmp_path / "m.tmx"
+    path.write_text(f'<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4">\n<header srclang="ar"/>\n'
+                    f"<body>\n{body}\n</body>\n</tmx>\n", encoding="utf-8")  # fmt: skip
+    assert _refused(str(path)) == (
+        f"Error: {path}, line 6: the Arabic side is empty (its <seg> holds no text); every unit needs text on both "
+        "sides."
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("swapped.tsv", "hello\tمرحبا\n", "line 1: the columns look swapped: the first column has no Arabic letters "
+         "but the second has; put the Arabic first and the English second, or name the order in a header row "
+         "`en<TAB>ar`."),
+        ("swapped.csv", f"{PAIRS[0][0]},{PAIRS[0][1]}\nhello,مرحبا\n", "line 2: the columns look swapped"),
+    ],
+    ids=["tsv", "csv"],
+)
+def test_swapped_columns_are_refused(tmp_path: Path, name: str, data: str, message: str) -> None:
+    path = tmp_path / name
+    path.write_text(data, encoding="utf-8")
+    assert _refused(str(path)).startswith(f"Error: {path}, {message}")
+
+
+def test_aligned_files_that_are_empty_or_of_different_lengths_are_refused(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_text("", encoding="utf-8")
+    assert _refused("--ar", str(empty), "--en", str(empty)) == f"Error: {empty}: the file is empty."
+    ar, en = tmp_path / "devset.ar", tmp_path / "devset.en"
+    ar.write_text("".join(f"{a}\n" for a, _ in PAIRS), encoding="utf-8")
+    en.write_text(f"{PAIRS[0][1]}\n", encoding="utf-8")
+    assert _refused("--ar", str(ar), "--en", str(en)) == (
+        f"Error: {ar} has 3 lines but {en} has 1 line; line-aligned files need the same number of lines."
+    )
+    assert _refused("--ar", str(en), "--en", str(ar)).startswith(f"Error: {en}, line 1: the files look swapped")
 
 
 def test_every_command_has_help_with_an_example() -> None:

@@ -124,6 +124,7 @@ def test_store_mode_table_compare_and_html(db: str, tmp_path: Path) -> None:
 
 
 def test_store_mode_with_nothing_to_score(tmp_path: Path) -> None:
+    Store.open(tmp_path / "empty.db").close()
     out = run("score", "--db", str(tmp_path / "empty.db")).stdout
     assert "nothing to score" in out
     assert json.loads(run("score", "--db", str(tmp_path / "empty.db"), "--json").stdout)["segments"] == 0
@@ -177,9 +178,34 @@ def test_score_does_not_import_torch(tmp_path: Path) -> None:
         f"r = CliRunner().invoke(cli, ['score', '--hyp', {str(tmp_path / 'h.txt')!r}, "
         f"'--ref', {str(tmp_path / 'h.txt')!r}])\n"
         "assert r.exit_code == 0, r.output\n"
+        "from tm.store import Store\n"
+        "Store.open(" + repr(str(tmp_path / "x.db")) + ").close()\n"
         "r = CliRunner().invoke(cli, ['score', '--db', " + repr(str(tmp_path / "x.db")) + "])\n"
         "assert r.exit_code == 0, r.output\n"
         "print(sorted(m for m in ('torch', 'transformers') if m in sys.modules))\n"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert proc.stdout.strip() == "[]"
+
+
+def test_html_report_to_a_missing_directory_is_refused_before_scoring(db: str, tmp_path: Path) -> None:
+    nowhere = tmp_path / "no-such-dir" / "r.html"
+    result = run("score", "--db", db, "--html", str(nowhere), code=1)
+    assert result.stderr.strip().splitlines() == [
+        f"Error: Cannot write {nowhere}: there is no directory {nowhere.parent}."]
+
+
+def test_json_keys_are_the_same_when_nothing_is_scored(db: str, tmp_path: Path) -> None:
+    scored = json.loads(run("score", "--db", db, "--json").stdout)
+    empty_db = tmp_path / "empty.db"
+    Store.open(empty_db).close()
+    empty = json.loads(run("score", "--db", str(empty_db), "--json").stdout)
+    assert set(empty) == set(scored)
+    assert (empty["drafts"], empty["unchanged"], empty["bleu"]) == (0, 0, None)
+
+
+def test_scoring_a_mistyped_database_is_an_error(tmp_path: Path) -> None:
+    typo = tmp_path / "typo.db"
+    result = run("score", "--db", str(typo), code=1)
+    assert result.stderr.startswith(f"Error: No database at {typo}")
+    assert not typo.exists()

@@ -359,8 +359,9 @@ TERMS = [
 ]
 
 
-def run_check(pairs: list[tuple[str, str | None]]) -> CheckReport:
-    return check(pairs, [g.to_term(t) for t in TERMS])  # plain tuples are numbered from 1
+def run_check(pairs: list[tuple[str, str | None]], allow_untranslated: bool = False) -> CheckReport:
+    # plain tuples are numbered from 1
+    return check(pairs, [g.to_term(t) for t in TERMS], allow_untranslated=allow_untranslated)
 
 
 def test_check_passes_required_renderings_and_alternatives() -> None:
@@ -369,7 +370,7 @@ def test_check_passes_required_renderings_and_alternatives() -> None:
         ("وأعلن الحرس الثوري", "The IRGC announced"),
         ("بلا مصطلحات", "No terms"),
         ("المرشد الأعلى", None),
-    ])
+    ], allow_untranslated=True)
     assert report.ok, report.as_json()
     assert (report.segments, report.untranslated, len(report.checks)) == (4, 1, 2)
 
@@ -399,7 +400,7 @@ def test_check_a_stored_document_uses_the_latest_human_translation(store: Store)
     assert not check(document_pairs(store, "art"), terms).ok
     with store.transaction() as conn:
         store.add_translation(conn, segs[0].id, origin="human", text="The Supreme Leader said", author="amal")
-    report = check(pairs_for(store, "art"), terms)
+    report = check(pairs_for(store, "art"), terms, allow_untranslated=True)  # segment 2 has no English
     assert report.ok and report.segments == 2
     with pytest.raises(NotFoundError):
         pairs_for(store, "no-such-doc")
@@ -411,7 +412,7 @@ def test_read_pairs_jsonl_and_tsv(tmp_path: Path) -> None:
                      '{"index": 2, "source": "ب", "target": null}\n', encoding="utf-8")
     assert read_pairs(jsonl) == [Pair(1, "أ", "A"), Pair(2, "ب", None)]
     tsv = tmp_path / "d.tsv"
-    tsv.write_text("ar\ten\nأ\tA\r\nب\n", encoding="utf-8")
+    tsv.write_text("ar\ten\nأ\tA\r\nب\t\n", encoding="utf-8")
     assert read_pairs(tsv) == [Pair(1, "أ", "A"), Pair(2, "ب", None)]
     jsonl.write_text('{"source": "أ", "target": "A"}\n{"target": "B"}\n', encoding="utf-8")
     with pytest.raises(FormatError, match="line 2"):
@@ -419,3 +420,172 @@ def test_read_pairs_jsonl_and_tsv(tmp_path: Path) -> None:
     tsv.write_text("أ\tA\tB\n", encoding="utf-8")
     with pytest.raises(FormatError, match="line 1"):
         read_pairs(tsv)
+
+
+# -- refusing what a gate cannot read ------------------------------------------------------
+
+UNREADABLE_PAIRS = [
+    ("plain.txt", "قال الحرس الثوري\nوأعلن المرشد الأعلى\n", "line 1", "no tab"),
+    ("late.tsv", "ar\ten\nأ\tA\nب\n", "line 3", "no tab"),
+    ("empty.txt", "", "", "is empty"),
+    ("blank.tsv", "\n \n", "", "is empty"),
+    ("header.tsv", "ar\ten\n", "", "only a header"),
+    ("empty.jsonl", "\n", "", "is empty"),
+]
+
+
+@pytest.mark.parametrize("name,text,line,message", UNREADABLE_PAIRS, ids=[u[0] for u in UNREADABLE_PAIRS])
+def test_read_pairs_refuses_a_file_that_is_not_pairs(tmp_path: Path, name: str, text: str, line: str,
+                                                     message: str) -> None:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        read_pairs(path)
+    assert message in str(err.value) and line in str(err.value) and str(path) in str(err.value)
+
+
+def test_pairs_for_a_directory_says_so_unless_a_document_has_its_name(store: Store, tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "adir").mkdir()
+    with pytest.raises(InputError, match="adir is a directory"):
+        pairs_for(store, "adir")
+    with store.transaction() as conn:
+        store.add_document(conn, name="adir", path=None, sha256="x", prefix="", segments=[("قال", "", 1)])
+    assert [p.source for p in pairs_for(store, "adir")] == ["قال"]
+
+
+UNTRANSLATED = [
+    # (pairs, allow_untranslated, ok, untranslated segments, translated)
+    ([("قال الحرس الثوري", "The Revolutionary Guards said")], False, True, [], 1),
+    ([("قال الحرس الثوري", "The Revolutionary Guards said"), ("المرشد الأعلى", None)], False, False, [2], 1),
+    ([("قال الحرس الثوري", "The Revolutionary Guards said"), ("المرشد الأعلى", "  ")], True, True, [2], 1),
+    ([("قال الحرس الثوري", None), ("بلا مصطلحات", None)], False, False, [1, 2], 0),
+    ([("قال الحرس الثوري", None), ("بلا مصطلحات", None)], True, False, [1, 2], 0),
+    ([("بلا مصطلحات", None)], True, False, [1], 0),
+    ([], True, False, [], 0),
+    ([("قال الحرس الثوري", "The Revolutionary Guards said"), (" ", None)], False, True, [], 1),
+]
+
+
+@pytest.mark.parametrize("pairs,allow,ok,untranslated,translated", UNTRANSLATED,
+                         ids=["translated", "one-missing", "one-allowed", "none", "none-allowed",
+                              "none-without-terms", "no-segments", "blank-source"])
+def test_untranslated_segments_fail_the_gate(pairs: list[tuple[str, str | None]], allow: bool, ok: bool,
+                                             untranslated: list[int], translated: int) -> None:
+    report = run_check(pairs, allow_untranslated=allow)
+    assert report.ok is ok
+    assert (report.untranslated_segments, report.untranslated, report.translated) == (
+        untranslated, len(untranslated), translated)
+    data = report.as_json()
+    assert (data["ok"], data["untranslated_segments"], data["allow_untranslated"]) == (ok, untranslated, allow)
+    assert report.nothing_checked is (translated == 0)
+
+
+# -- contradictory entries ------------------------------------------------------------------
+
+CONTRADICTIONS = [
+    rec("جبهة", "Front", forbidden=["Front"]),
+    rec("جبهة", "Front", forbidden=["the front"]),
+    rec("داعش", "Islamic State", alternatives=["ISIS", "ISIL"], forbidden=["Daesh", "isil"]),
+    rec("جبهة", "Front line", forbidden=["front-line"]),
+    rec("ميليشيا", "militia", forbidden=["militias"]),
+    rec("جبهة", "Front", variants=["الجبهة"], forbidden=["Fronte", "Frónt"]),
+]
+
+
+@pytest.mark.parametrize("term", CONTRADICTIONS, ids=["same", "article", "alternative-case", "hyphen", "plural",
+                                                      "accent"])
+def test_a_rendering_both_accepted_and_forbidden_is_refused(store: Store, tmp_path: Path,
+                                                            term: g.Record) -> None:
+    before = snapshot(store)
+    with pytest.raises(InputError, match="is also (the required rendering|an accepted alternative)"):
+        g.add(store, "political", term)
+    g.add(store, "political", rec(term.ar, term.en))
+    with pytest.raises(InputError, match="--forbidden replaces the whole list"):
+        g.edit(store, "political", term.ar, alternatives=term.alternatives, forbidden=term.forbidden)
+    g.remove(store, "political", term.ar)
+    path = tmp_path / "t.csv"
+    path.write_bytes(g.dumps([term], "csv"))
+    with pytest.raises(FormatError, match="line 2"):
+        g.import_file(store, path, "political")
+    with pytest.raises(FormatError, match="line 2"):
+        g.load_terms(store, [str(path)])
+    assert snapshot(store) == before
+
+
+@pytest.mark.parametrize("term", [
+    rec("داعش", "Islamic State", forbidden=["Islamic State of Iraq"]),
+    rec("داعش", "Islamic State of Iraq and the Levant", forbidden=["Islamic State"]),
+    rec("داعش", "Islamic State", alternatives=["ISIS"], forbidden=["Daesh", "ISIL"]),
+], ids=["longer-forbidden", "shorter-forbidden", "distinct"])
+def test_renderings_that_differ_are_accepted(store: Store, term: g.Record) -> None:
+    assert g.add(store, "political", term).forbidden == term.forbidden
+
+
+SPELLING_CLASHES = [
+    (rec("حزب", "Party", variants=["حزب اللّه"]), "the term of the entry 'حزب الله'"),
+    (rec("حزب", "Party", variants=["حزب الله اللبناني"]), "a variant of the entry 'حزب الله'"),
+    (rec("حزب الله اللبناني", "Lebanese Hezbollah"), "a variant of the entry 'حزب الله'"),
+    (rec("حرس", "Guard", variants=["حَرَس الثورة"]), "a variant of the entry 'الحرس الثوري'"),
+]
+
+
+@pytest.mark.parametrize("term,message", SPELLING_CLASHES, ids=["variant-term", "variant-variant",
+                                                                "term-variant", "shipped-variant"])
+def test_an_arabic_spelling_belongs_to_one_entry(store: Store, tmp_path: Path, term: g.Record,
+                                                 message: str) -> None:
+    g.add(store, "political", rec("حزب الله", "Hezbollah", variants=["حزب الله اللبناني"]))
+    before = snapshot(store)
+    with pytest.raises(ConflictError, match=message):
+        g.add(store, "political", term)
+    g.add(store, "other", term)  # another glossary is another namespace
+    g.add(store, "political", rec("تجربة", "Test"))
+    with pytest.raises(ConflictError, match=message):
+        g.edit(store, "political", "تجربة", new_ar=term.ar, variants=term.variants)
+    g.remove(store, "political", "تجربة")
+    path = tmp_path / "t.csv"
+    path.write_bytes(g.dumps([rec("فتح", "Fatah"), term], "csv"))
+    with pytest.raises(ConflictError) as err:
+        g.import_file(store, path, "political")
+    assert f"{path}, line 3: " in str(err.value) and message in str(err.value)
+    assert [e for e in snapshot(store) if e["glossary"] == "political"] == [
+        e for e in before if e["glossary"] == "political"]
+
+
+def test_a_spelling_clash_inside_a_term_file_names_both_lines(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text("ar,en,variants\nتجربة,Test,تجربه\nحماس,Hamas,\nاختبار,Exam,تَجرِبة\n", encoding="utf-8")
+    with pytest.raises(FormatError, match=r"line 4: the variant 'تَجرِبة' of 'اختبار' .* on line 2"):
+        g.read_terms_file(path)
+
+
+def test_import_replace_may_resolve_a_clash_and_old_clashes_do_not_block_other_edits(store: Store,
+                                                                                   tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text("ar,en,variants\nحرس,Guard,حرس الثورة\n", encoding="utf-8")
+    with pytest.raises(ConflictError):
+        g.import_file(store, path, "political")
+    assert g.import_file(store, path, "political", replace=True).removed == 2  # the old owner is gone
+    g.add(store, "political", rec("حماس", "Hamas"))
+    g.add(store, "political", rec("فتح", "Fatah"))
+    with store.transaction() as conn:  # a clash stored before clashes were refused
+        conn.execute("UPDATE glossary_entries SET variants = ? WHERE ar = 'حماس'", (json.dumps(["حرس"]),))
+    assert g.edit(store, "political", "فتح", en="Fatah movement").en == "Fatah movement"
+    assert g.add(store, "political", rec("الجهاد", "Islamic Jihad")).en == "Islamic Jihad"
+    with pytest.raises(ConflictError, match="the term of the entry 'حرس'"):  # touching it shows it
+        g.edit(store, "political", "حماس", en="Hamas movement")
+    assert g.edit(store, "political", "حماس", en="Hamas movement", variants=[]).variants == []
+
+
+# -- export formats ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["x.xlsx", "glossary", "x.txt"])
+def test_export_refuses_an_unknown_extension(store: Store, tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
+    with pytest.raises(InputError, match=r"\.csv, \.tsv, \.tab, \.tbx, \.xml"):
+        g.export_file(store, "political", path)
+    assert not path.exists()
+    assert g.export_file(store, "political", path, "tsv") == 2  # an explicit format is obeyed
+    assert path.read_text(encoding="utf-8").startswith("ar\ten\t")

@@ -95,7 +95,7 @@ def test_threshold(store: Store) -> None:
     _add(store, SOURCE, TARGET)
     three_changed = SOURCE.replace("سوريا", "ليبيا").replace("الإثنين", "الأحد").replace("مجلس", "اجتماع")
     mem = Memory(store)
-    assert mem.lookup([three_changed], threshold=80)[0].score == 80  # type: ignore[union-attr]  (12 of 15)
+    assert mem.lookup([three_changed], threshold=80)[0].score == 80  # type: ignore[union-attr]  # 12 of 15
     assert mem.lookup([three_changed], threshold=80.1) == [None]
     assert mem.lookup(["جملة لا علاقة لها بأي شيء في الذاكرة"]) == [None]
     assert mem.lookup([SOURCE + "."], threshold=99) == [None]  # fuzzy matches never reach 99
@@ -199,6 +199,12 @@ def test_lookup_carries_numbers_into_fuzzy_matches(store: Store) -> None:
     assert match.as_json()["numbers"] == [["2015", "2016"]]
     (stored,) = Memory(store).search("الجلسة 7439 المعقودة في 11 أيار/مايو ٢٠١٦.")
     assert stored.target == "7439th meeting, held on 11 May 2015."  # search shows the memory as it is
+
+
+def test_a_blank_query_matches_nothing(store: Store) -> None:
+    _add(store, "", "a unit with an empty source, imported before empty sides were refused")
+    _add(store, SOURCE, TARGET)
+    assert Memory(store).search("") == [] and Memory(store).search(" \n", min_score=0) == []
 
 
 def test_add_unit_keeps_provenance_and_skips_duplicates(store: Store) -> None:

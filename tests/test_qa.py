@@ -11,10 +11,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner, Result
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tm import qa
+from tm.cli import cli
 from tm.errors import InputError
 from tm.qanumbers import numbers
 from tm.store import Store
@@ -232,3 +234,39 @@ def test_a_number_reads_the_same_in_every_script(whole: int, cents: int) -> None
     assert set(numbers(f"cost {western} dollars").exact) == expected
     assert set(numbers(f"بلغت {indic} دولار").exact) == expected
     assert qa.check_pair(1, f"بلغت {indic} دولار", f"It cost {western} dollars") == []
+
+
+# -- the `tm qa` command ------------------------------------------------------------------------
+
+
+def run_qa(*args: str) -> Result:
+    return CliRunner().invoke(cli, ["qa", *args], catch_exceptions=False)
+
+
+@pytest.mark.parametrize("args,message", [
+    (["art.ar.txt"], "Error: art.ar.txt, line 1: no tab"),
+    (["empty.txt"], "Error: empty.txt is empty"),
+    (["header.tsv"], "Error: header.tsv has no segment pairs, only a header"),
+    (["adir"], "Error: adir is a directory"),
+    ([], "Error: Nothing to check: give a document (or a JSONL/TSV pairs file), or --src FILE and --hyp FILE."),
+    (["art", "--src", "a", "--hyp", "b"], "Error: Give either the document 'art' or --src and --hyp files, not both."),
+    (["--src", "a"], "Error: File mode needs both --src FILE and --hyp FILE."),
+], ids=["plain-text", "empty", "header-only", "directory", "nothing", "both", "half"])
+def test_qa_refuses_what_it_cannot_check(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str],
+                                         message: str) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("art.ar.txt").write_text("\n".join(SRC[:3]) + "\n", encoding="utf-8")
+    Path("empty.txt").write_text("", encoding="utf-8")
+    Path("header.tsv").write_text("ar\ten\n", encoding="utf-8")
+    Path("adir").mkdir()
+    result = run_qa(*args)
+    assert result.exit_code == 1
+    (line,) = result.output.splitlines()  # one line, no report
+    assert line.startswith(message)
+
+
+def test_every_qa_help_example_runs_on_a_fresh_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.test_cli_glossary import desk_folder, run_examples
+
+    desk_folder(tmp_path, monkeypatch)
+    run_examples(cli.commands["qa"].help or "")

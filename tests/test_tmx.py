@@ -98,12 +98,11 @@ SEGS = [
      " ذلك</seg>", "قال الرئيس إن ذلك"),
     ('<seg><hi type="b">مهم</hi> جدا<it pos="begin">&lt;i&gt;</it></seg>', "مهم جدا"),
     ('<seg>صورة <ph>&lt;img alt="<sub>وصف</sub>"/&gt;</ph>هنا</seg>', "صورة هنا"),
-    ("<seg></seg>", ""),
 ]  # fmt: skip
 
 
 @pytest.mark.parametrize(("seg", "text"), SEGS, ids=["spaces", "xml-space", "entities", "cdata", "bpt-ept-ph",
-                                                     "hi-it", "sub", "empty"])  # fmt: skip
+                                                     "hi-it", "sub"])  # fmt: skip
 def test_seg_text_is_verbatim_and_inline_codes_survive_a_round_trip(tmp_path: Path, seg: str, text: str):
     (unit,) = read_tmx(_write(tmp_path, _tmx(f'<tu><tuv xml:lang="ar">\n  {seg}\n</tuv>'
                                              '<tuv xml:lang="en"><seg>x</seg></tuv></tu>')))  # fmt: skip
@@ -199,12 +198,19 @@ ERRORS = [
     (_tmx(_OK_TU).replace("UTF-8", "UTF-16").encode("utf-16-le"), 1, "UTF-16 without a byte-order mark"),
     ('<?xml version="1.0"?>\n<xliff version="1.2"><file><body/></file></xliff>', 2, "not a TMX file"),
     ("<tmx>\n<body>&nbsp;</body></tmx>", 2, "not well-formed XML.*nbsp"),
+    (_tmx(_OK_TU + '\n<tu><tuv xml:lang="en"><seg>english</seg></tuv><tuv xml:lang="ar"><seg></seg></tuv></tu>'),
+     6, "the Arabic side is empty"),
+    (_tmx(_OK_TU + '\n\n<tu>\n<tuv xml:lang="ar"><seg>نص</seg></tuv>\n<tuv xml:lang="en"><seg> \n </seg></tuv>'
+          "</tu>"), 7, "the English side is empty"),
+    (_tmx('<tu><tuv xml:lang="ar"><seg><ph>&lt;br/&gt;</ph></seg></tuv><tuv xml:lang="en"><seg>b</seg></tuv></tu>'),
+     5, "the Arabic side is empty"),
+    (_tmx('<tu><tuv xml:lang="ar"><seg/></tuv><tuv xml:lang="en"><seg/></tuv></tu>'), 5, "the Arabic side is empty"),
 ]  # fmt: skip
 
 
 @pytest.mark.parametrize(("data", "line", "message"), ERRORS, ids=[
     "broken", "missing-en", "missing-ar", "no-seg", "empty", "blank", "latin1", "bad-utf8", "utf16-no-bom",
-    "not-tmx", "undefined-entity"])  # fmt: skip
+    "not-tmx", "undefined-entity", "empty-ar-seg", "blank-en-seg", "codes-only-ar-seg", "both-empty"])  # fmt: skip
 def test_malformed_files_are_refused_with_their_line(tmp_path: Path, data: str | bytes, line: int | None,
                                                      message: str):  # fmt: skip
     path = _write(tmp_path, data)
@@ -212,6 +218,24 @@ def test_malformed_files_are_refused_with_their_line(tmp_path: Path, data: str |
         list(read_tmx(path))
     assert info.value.line == line
     assert info.value.path == str(path)
+
+
+@pytest.mark.skipif(not TICO.exists(), reason="../shared/data (TICO-19 TMX) is not checked out")
+def test_a_real_tmx_with_one_empty_arabic_seg_is_refused_at_that_unit(tmp_path: Path):
+    text = TICO.read_text(encoding="utf-8")
+    end = text.rindex("</body>")
+    unit = '<tu><tuv xml:lang="en"><seg>english</seg></tuv><tuv xml:lang="ar"><seg></seg></tuv></tu>\n'
+    path = _write(tmp_path, text[:end] + unit + text[end:])
+    with pytest.raises(FormatError, match="the Arabic side is empty") as info:
+        list(read_tmx(path))
+    assert info.value.line == text[:end].count("\n") + 1
+
+
+def test_the_writer_keeps_an_empty_side_that_the_reader_refuses(tmp_path: Path):
+    out = tmp_path / "out.tmx"
+    assert write_tmx([TMUnit("نص", "", 0)], out) == 1  # exporting a memory never drops a unit
+    with pytest.raises(FormatError, match="the English side is empty"):
+        list(read_tmx(out))
 
 
 def test_doctype_is_not_fetched(tmp_path: Path):
@@ -277,7 +301,8 @@ _PROPS = st.dictionaries(st.sampled_from(TU_ATTRS), _TEXT, max_size=3).flatmap(
         lambda props: {**attrs, **props}
     )
 )
-_UNITS = st.lists(st.builds(TMUnit, _TEXT, _TEXT, st.just(0), st.none() | _TEXT, _PROPS), max_size=5)
+_SIDE = _TEXT.filter(str.strip)  # the reader refuses a unit with an empty side
+_UNITS = st.lists(st.builds(TMUnit, _SIDE, _SIDE, st.just(0), st.none() | _TEXT, _PROPS), max_size=5)
 
 
 @settings(max_examples=100, deadline=None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -11,9 +12,11 @@ from lxml import etree
 
 import tm.cli.xliff  # noqa: F401  (registers import-xliff)
 from tm.cli import cli
-from tm.errors import FormatError, InputError, NotFoundError
-from tm.formats.xliff import XLIFF_NS, import_xliff, read_xliff, write_xliff
+from tm.errors import ConflictError, FormatError, InputError, NotFoundError
+from tm.formats.xliff import TM_BASE, TM_NS, XLIFF_NS, import_xliff, read_xliff, write_xliff
+from tm.memory import Memory
 from tm.store import Store
+from tm.workflow import correct_segment
 
 NS = {"x": XLIFF_NS}
 SOURCES = ["قال الرئيس إن المحادثات مثمرة.", "  وأضاف: «سنواصل» & <غدا>\n", "انتهى الاجتماع.", "شكرا."]
@@ -59,6 +62,14 @@ def test_export_states_notes_and_alt_trans(store: Store, tmp_path: Path):
     assert (alt.get("alttranstype"), alt.get("origin")) == ("previous-version", "opus-mt")
     assert alt.findtext("x:target", namespaces=NS) == "The president said the talks were fruitful."
     assert "model: Helsinki-NLP/opus-mt-ar-en" in alt.findtext("x:note", namespaces=NS)
+
+
+def test_export_records_the_translation_each_target_was(store: Store, tmp_path: Path):
+    doc = _doc(store)
+    root = etree.parse(str(_export(store, doc, tmp_path / "a.xlf"))).getroot()
+    assert root.nsmap == {None: XLIFF_NS, "tm": TM_NS}
+    bases = [u.get(TM_BASE) for u in root.iterfind(".//x:trans-unit", NS)]
+    assert bases == [str(s.best.id) for s in store.segments(doc)[:3]] + ["0"]
 
 
 def test_read_back_what_was_written(store: Store, tmp_path: Path):
@@ -124,8 +135,9 @@ def test_malformed_xliff_is_refused_with_its_line(tmp_path: Path, data: str, lin
 # -- importing post-edits -------------------------------------------------------------------------
 
 
-def _edit(path: Path, targets: dict[int, str | None], *, sources: dict[int, str] | None = None) -> Path:
-    """Change targets (None: remove) and sources as a CAT tool would, and save."""
+def _edit(path: Path, targets: dict[int, str | None], *, sources: dict[int, str] | None = None,
+          state: str | None = "translated") -> Path:
+    """Change targets (None: remove) and sources as a CAT tool would, setting *state* (None: none), and save."""
     tree = etree.parse(str(path))
     for unit in tree.getroot().iterfind(".//x:trans-unit", NS):
         index = int(unit.get("id"))
@@ -140,7 +152,10 @@ def _edit(path: Path, targets: dict[int, str | None], *, sources: dict[int, str]
                 target = etree.Element(f"{{{XLIFF_NS}}}target")
                 unit.find("x:source", NS).addnext(target)
             target.text = targets[index]
-            target.set("state", "translated")
+            if state is None:
+                target.attrib.pop("state", None)
+            else:
+                target.set("state", state)
     tree.write(str(path), encoding="UTF-8", xml_declaration=True)
     return path
 
@@ -149,20 +164,22 @@ def test_import_records_changed_targets_as_human_corrections(store: Store, tmp_p
     doc = _doc(store)
     path = _edit(_export(store, doc, tmp_path / "a.xlf"), {
         2: "He added: “We will continue” & <tomorrow>",  # a memory match post-edited
-        3: "  The meeting ended.  ",                        # the MT draft accepted (only spaces differ)
+        3: "  The meeting ended.  ",                        # the MT draft approved (only spaces differ)
         4: "Thanks.",                                       # an untranslated segment translated
     })  # fmt: skip
     result = import_xliff(store, path, author="omar")
-    assert (result.documents, result.updated, result.unchanged, result.untranslated) == (["article"], 2, 2, 0)
+    assert (result.documents, result.updated, result.unchanged, result.untranslated) == (["article"], 2, 1, 0)
     assert [(c.document, c.index) for c in result.corrections] == [("article", 2), ("article", 4)]
+    assert (result.approved, [(c.document, c.index) for c in result.approvals]) == (1, [("article", 3)])
     seg2, seg4 = store.segment(doc, 2), store.segment(doc, 4)
     assert (seg2.best.origin, seg2.best.author, seg2.best.text) == (
         "human", "omar", "He added: “We will continue” & <tomorrow>")
     assert seg2.draft.text == "He added: 'we will go on'"  # the draft survives its correction
     assert seg4.best.id == result.corrections[1].translation_id and seg4.best.text == "Thanks."
-    assert store.segment(doc, 3).best.origin == "mt"
+    seg3 = store.segment(doc, 3)
+    assert (seg3.best.origin, seg3.best.text, seg3.draft.text) == ("human", "The meeting ended.", "The meeting ended.")
     again = import_xliff(store, path, author="omar")  # importing the same file twice changes nothing
-    assert (again.updated, again.unchanged) == (0, 4)
+    assert (again.updated, again.approved, again.unchanged) == (0, 0, 4)
 
 
 def test_import_skips_empty_targets_and_copies_of_the_source(store: Store, tmp_path: Path):
@@ -203,13 +220,185 @@ def test_cli_import_xliff(tmp_path: Path):
     runner = CliRunner()
     result = runner.invoke(cli, ["import-xliff", str(path), "--db", str(db), "--author", "omar"])
     assert result.exit_code == 0, result.output
-    assert result.output == "article: 1 segment updated, 2 unchanged, 1 without a target.\n"
+    assert result.output == "article: 1 segment updated, 0 approved, 2 unchanged, 1 without a target.\n"
     result = runner.invoke(cli, ["import-xliff", str(path), "--db", str(db), "--json"])
     assert result.exit_code == 0, result.output
-    assert '"updated": 0' in result.output and '"unchanged": 3' in result.output
+    data = json.loads(result.output)
+    assert {k: data[k] for k in ("documents", "updated", "unchanged", "untranslated", "approved")} == {
+        "documents": ["article"], "updated": 0, "unchanged": 3, "untranslated": 1, "approved": 0}  # fmt: skip
     path.write_text("<xliff", encoding="utf-8")
     result = runner.invoke(cli, ["import-xliff", str(path), "--db", str(db)])
     assert result.exit_code == 1
     assert result.output.startswith("Error: ") and "line 1: not well-formed XML" in result.output
     help_text = runner.invoke(cli, ["import-xliff", "--help"]).output
     assert "Example:" in help_text
+    assert all(word in help_text for word in ("needs-review-translation", "signed-off", "tm:base", "--overwrite"))
+
+
+# -- states, approvals, conflicts ----------------------------------------------------------------
+
+
+def _correct(store: Store, doc, index: int, text: str) -> int:
+    with store.transaction() as conn:
+        return correct_segment(store, conn, doc, index, text, author="desk")
+
+
+def _counts(store: Store, doc) -> list[int]:
+    return [len(s.translations) for s in store.segments(doc)]
+
+
+@pytest.mark.parametrize("state", ["needs-review-translation", "needs-translation", "new", None])
+def test_a_stale_draft_is_not_a_correction(store: Store, tmp_path: Path, state: str | None):
+    """The reviewer's repro: export, the desk corrects, the old file comes back with the MT draft untouched."""
+    doc = _doc(store)
+    path = _edit(_export(store, doc, tmp_path / "a.xlf"), {3: "The meeting ended."}, state=state)
+    tid = _correct(store, doc, 3, "The desk's correction of segment 3.")
+    result = import_xliff(store, path, author="omar")
+    assert (result.updated, result.approved, result.unchanged, result.untranslated) == (0, 0, 3, 1)
+    seg = store.segment(doc, 3)
+    assert (seg.best.id, seg.best.text) == (tid, "The desk's correction of segment 3.")
+    assert _counts(store, doc) == [2, 1, 2, 0]
+
+
+def test_an_edit_left_in_a_draft_state_is_still_a_correction(store: Store, tmp_path: Path):
+    doc = _doc(store)
+    path = _edit(_export(store, doc, tmp_path / "a.xlf"), {3: "The meeting is over."},
+                 state="needs-review-translation")  # fmt: skip
+    result = import_xliff(store, path, author="omar")
+    assert (result.updated, result.unchanged) == (1, 2)
+    assert store.segment(doc, 3).best.text == "The meeting is over."
+
+
+def test_cli_reimport_after_a_correction_keeps_the_correction(tmp_path: Path):
+    db = tmp_path / "cli.db"
+    with Store.open(db) as store:
+        _doc(store)
+    runner = CliRunner()
+    path = tmp_path / "x1.xlf"
+    for args in (["export", "article", "--format", "xliff", "-o", str(path)],
+                 ["correct", "article", "3", "The desk's correction of segment 3."]):  # fmt: skip
+        result = runner.invoke(cli, [*args, "--db", str(db)])
+        assert result.exit_code == 0, result.output
+    result = runner.invoke(cli, ["import-xliff", str(path), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert result.output == "article: 0 segments updated, 0 approved, 3 unchanged, 1 without a target.\n"
+    result = runner.invoke(cli, ["export", "article", "--db", str(db)])
+    assert "The desk's correction of segment 3." in result.output and "The meeting ended." not in result.output
+
+
+@pytest.mark.parametrize("state", ["translated", "signed-off", "final"])
+def test_approving_a_draft_unchanged_stores_it_as_a_human_translation(store: Store, tmp_path: Path, state: str):
+    doc = _doc(store)
+    path = _edit(_export(store, doc, tmp_path / "a.xlf"), {2: "He added: 'we will go on'", 3: "The meeting ended."},
+                 state=state)  # fmt: skip
+    result = import_xliff(store, path, author="omar")
+    assert (result.updated, result.approved, result.unchanged, result.untranslated) == (0, 2, 1, 1)
+    assert [(c.index, c.translation_id) for c in result.approvals] == [
+        (i, store.segment(doc, i).best.id) for i in (2, 3)]  # fmt: skip
+    for index, text in ((2, "He added: 'we will go on'"), (3, "The meeting ended.")):
+        seg = store.segment(doc, index)
+        assert (seg.best.origin, seg.best.author, seg.best.text, seg.draft.text) == ("human", "omar", text, text)
+    (match,) = Memory(store).lookup([SOURCES[2]])
+    assert match is not None and (match.target, match.origin) == ("The meeting ended.", "human")
+    assert import_xliff(store, path).approved == 0  # approved once: now the current human translation
+
+
+def test_xliff_20_reviewed_draft_is_approved(store: Store, tmp_path: Path):
+    doc = _doc(store)
+    path = tmp_path / "a.xlf"
+    path.write_text(f"""<?xml version="1.0" encoding="UTF-8"?>
+<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.0" srcLang="ar" trgLang="en">
+ <file id="f1" original="article">
+  <unit id="3"><segment state="reviewed"><source>{SOURCES[2]}</source>
+   <target>The meeting ended.</target></segment></unit>
+ </file>
+</xliff>""", encoding="utf-8")  # fmt: skip
+    result = import_xliff(store, path)
+    assert (result.updated, result.approved) == (0, 1)
+    assert store.segment(doc, 3).best.origin == "human"
+
+
+def test_a_later_correction_is_not_overwritten(store: Store, tmp_path: Path):
+    doc = _doc(store)
+    path = _edit(_export(store, doc, tmp_path / "a.xlf"), {2: "He added: we will continue.", 3: "The meeting is over."})
+    tid = _correct(store, doc, 3, "The desk's correction of segment 3.")
+    with pytest.raises(ConflictError) as info:
+        import_xliff(store, path, author="omar")
+    assert str(info.value) == (
+        f"{path}: article segment 3 was corrected after this file was exported; export it again, or pass "
+        "--overwrite to keep the file's text.")  # fmt: skip
+    assert _counts(store, doc) == [2, 1, 2, 0]  # all or nothing: segment 2 was not stored either
+    assert store.segment(doc, 3).best.id == tid
+    result = import_xliff(store, path, author="omar", overwrite=True)
+    assert (result.updated, result.overwritten, result.unchanged) == (2, 1, 1)
+    assert store.segment(doc, 3).best.text == "The meeting is over."
+
+
+def test_conflicts_name_every_segment(store: Store, tmp_path: Path):
+    doc = _doc(store)
+    path = _edit(_export(store, doc, tmp_path / "a.xlf"), {1: "Changed.", 3: "The meeting is over.", 4: "Thanks."})
+    for index in (1, 3, 4):
+        _correct(store, doc, index, f"The desk's correction of segment {index}.")
+    with pytest.raises(ConflictError, match="article segments 1, 3 and 4 were corrected after this file"):
+        import_xliff(store, path)
+
+
+def test_no_conflict_when_the_file_has_the_later_correction_or_the_segment_kept_its_translation(
+    store: Store, tmp_path: Path
+):
+    doc = _doc(store)
+    path = _edit(_export(store, doc, tmp_path / "a.xlf"), {1: "The desk's text.", 3: "The meeting is over."})
+    _correct(store, doc, 1, "The desk's text.")  # the same text as the file's: nothing to lose
+    result = import_xliff(store, path)
+    assert (result.updated, result.unchanged) == (1, 2)
+    assert store.segment(doc, 3).best.text == "The meeting is over."
+
+
+def test_files_without_base_keep_the_old_behaviour(store: Store, tmp_path: Path):
+    doc = _doc(store)
+    path = _edit(_export(store, doc, tmp_path / "a.xlf"), {3: "The meeting is over."})
+    path.write_text(path.read_text(encoding="utf-8").replace("tm:base=", "x-base="), encoding="utf-8")
+    _correct(store, doc, 3, "The desk's correction of segment 3.")
+    result = import_xliff(store, path)
+    assert (result.updated, result.overwritten) == (1, 0)
+    assert store.segment(doc, 3).best.text == "The meeting is over."
+
+
+def test_cli_refuses_a_conflict_unless_overwrite(tmp_path: Path):
+    db = tmp_path / "cli.db"
+    with Store.open(db) as store:
+        doc = _doc(store)
+        path = _edit(_export(store, doc, tmp_path / "a.xlf"), {3: "The meeting is over."})
+        _correct(store, doc, 3, "The desk's correction of segment 3.")
+    runner = CliRunner()
+    result = runner.invoke(cli, ["import-xliff", str(path), "--db", str(db)])
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: {path}: article segment 3 was corrected after this file was exported; export it again, or "
+        "pass --overwrite to keep the file's text.\n")  # fmt: skip
+    result = runner.invoke(cli, ["import-xliff", str(path), "--db", str(db), "--overwrite", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert (data["updated"], data["overwritten"], data["approved"]) == (1, 1, 0)
+    with Store.open(db) as store:
+        assert store.segment(store.document("article"), 3).best.text == "The meeting is over."
+
+
+@pytest.mark.parametrize("brk", ["\n", "\r\n", "\u2028", "\u2029", "\x85"], ids=["lf", "crlf", "ls", "ps", "nel"])
+def test_a_target_with_a_line_break_is_refused(store: Store, tmp_path: Path, brk: str):
+    doc = _doc(store)
+    path = _edit(_export(store, doc, tmp_path / "a.xlf"), {2: "Changed.", 3: f"The meeting{brk}is over.\n"})
+    with pytest.raises(FormatError, match="the target of unit 3 of 'article' holds a line break") as info:
+        import_xliff(store, path)
+    assert info.value.line == 23 and "\n" not in str(info.value)
+    assert _counts(store, doc) == [2, 1, 1, 0]
+
+
+def test_a_malformed_base_is_refused(store: Store, tmp_path: Path):
+    doc = _doc(store)
+    path = _export(store, doc, tmp_path / "a.xlf")
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace(f'tm:base="{store.segment(doc, 2).best.id}"', 'tm:base="x"'), encoding="utf-8")
+    with pytest.raises(FormatError, match="the tm:base 'x' of unit 2 is not a translation id") as info:
+        import_xliff(store, path)
+    assert info.value.line == 17

@@ -3,7 +3,10 @@
 A glossary is a named list of entries; each entry is an Arabic term (plus Arabic
 variants), the English rendering it requires, accepted alternatives, forbidden
 renderings and a note.  Entries are unique per glossary on the normalised Arabic
-key (:func:`tm.normalize.normalize`), and every change records who and when.
+key (:func:`tm.normalize.normalize`), and every change records who and when.  An entry
+that contradicts itself (an English rendering both accepted and forbidden) or its
+glossary (an Arabic spelling, term or variant, that is another entry's) is refused and
+nothing is stored (:func:`tm.formats.termfile.rendering_conflict`, :func:`~tm.formats.termfile.spelling_clash`).
 
 A new database gets the shipped ``political`` glossary (``glossaries/political.tsv``)
 on first use.  Term files (:mod:`tm.formats.termfile`) are CSV or TSV with the
@@ -24,7 +27,16 @@ from typing import Any
 
 from .errors import ConflictError, InputError, NotFoundError
 from .formats.tbx import TermLike
-from .formats.termfile import FORMATS, Record, dumps, file_format, read_terms_file
+from .formats.termfile import (
+    FORMATS,
+    Record,
+    clash_message,
+    dumps,
+    format_from_extension,
+    read_terms_file,
+    rendering_conflict,
+    spelling_clash,
+)
 from .normalize import normalize
 from .store import Store, current_user, now
 from .terms import Term, term_key
@@ -37,6 +49,7 @@ __all__ = [
 
 DEFAULT_GLOSSARY = "political"
 SHIPPED_AUTHOR = "tm (shipped)"
+EDIT_HINT = " (in `tm glossary edit`, --forbidden replaces the whole list and --clear forbidden empties it)"
 
 
 def shipped_glossary_dir() -> Path:
@@ -214,8 +227,8 @@ def _clean_list(items: Sequence[str], what: str) -> list[str]:
     return out
 
 
-def _values(term: TermLike) -> dict[str, Any]:
-    return {
+def _values(term: TermLike, hint: str = "") -> dict[str, Any]:
+    values: dict[str, Any] = {
         "ar": _clean(term.ar, "Arabic term"),
         "en": _clean(term.en, "English rendering"),
         "variants": _clean_list(term.variants, "variant"),
@@ -223,6 +236,32 @@ def _values(term: TermLike) -> dict[str, Any]:
         "alternatives": _clean_list(term.alternatives, "alternative"),
         "note": (term.note or "").strip() or None,
     }
+    conflict = rendering_conflict(Record(**values))
+    if conflict:
+        raise InputError(_sentence(conflict) + hint + ".")
+    return values
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _check_spellings(conn: sqlite3.Connection, gid: int, name: str, changed: Sequence[str],
+                     path: str | None = None, lines: dict[str, int | None] | None = None) -> None:
+    """Refuse (:class:`ConflictError`) a glossary where a spelling of a *changed* entry (by its
+    normalised key) is also another entry's; call it inside the transaction that made the change."""
+    entries = [_entry(r) for r in conn.execute(_SELECT + " WHERE e.glossary_id = ? ORDER BY e.id", (gid,))]
+    order = {key: i for i, key in reversed(list(enumerate(changed)))}
+    mine = sorted((e for e in entries if normalize(e.ar) in order), key=lambda e: order[normalize(e.ar)])
+    clash = spelling_clash([e for e in entries if normalize(e.ar) not in order] + mine, mine)
+    if clash is None:
+        return
+    item, spelling, other = clash  # item is a changed entry: they come last
+    message = clash_message(item, spelling, other, f" in glossary {name!r}") + "; nothing was changed."
+    if path is None:
+        raise ConflictError(_sentence(message))
+    line = (lines or {}).get(normalize(item.ar))
+    raise ConflictError(f"{path}, line {line}: {message}" if line else f"{path}: {message}")
 
 
 def _insert(conn: sqlite3.Connection, gid: int, v: dict[str, Any], author: str, when: str) -> None:
@@ -276,6 +315,7 @@ def add(store: Store, name: str, term: TermLike, *, author: str | None = None, f
                 f"Glossary {name!r} already has {row[1]!r} → {row[2]!r} with the same normalised key; "
                 "use `tm glossary edit` or --force to replace it."
             )
+        _check_spellings(conn, gid, name, [key])
     return show(store, name, values["ar"])
 
 
@@ -309,7 +349,7 @@ def edit(
             alternatives=old.alternatives if alternatives is None else list(alternatives),
             note=old.note if note is None else note,
         )
-        values = _values(changed)
+        values = _values(changed, EDIT_HINT)
         key = normalize(values["ar"])
         clash = conn.execute("SELECT ar FROM glossary_entries WHERE glossary_id = ? AND key = ? AND id != ?",
                              (gid, key, entry_id)).fetchone()
@@ -319,6 +359,7 @@ def edit(
             )
         if not _same(old, values):
             _update(conn, entry_id, values, author, now())
+            _check_spellings(conn, gid, name, [key])
     return show(store, name, values["ar"])
 
 
@@ -375,13 +416,18 @@ def import_file(store: Store, path: str | Path, name: str = DEFAULT_GLOSSARY, *,
                     conn.execute("DELETE FROM glossary_entries WHERE id = ?", (entry_id,))
                     result.removed += 1
         _store_records(conn, gid, records, author or current_user(), result)
+        _check_spellings(conn, gid, name, [normalize(r.ar) for r in records], path=str(path),
+                         lines={normalize(r.ar): r.line for r in records})
     return result
 
 
 def export_file(store: Store, name: str, path: str | Path, fmt: str | None = None) -> int:
-    """Write glossary *name* to *path* as CSV, TSV or TBX (*fmt*, else by extension); return the count."""
+    """Write glossary *name* to *path* as CSV, TSV or TBX (*fmt*, else by extension); return the count.
+
+    Without *fmt*, an extension other than .csv, .tsv/.tab or .tbx/.xml is refused (:class:`InputError`).
+    """
+    fmt = fmt or format_from_extension(path)
     entries = list_entries(store, name)
-    fmt = fmt or file_format(path)
     data = dumps(entries, fmt, title=f"tm glossary {name}")
     target = Path(path)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")

@@ -253,7 +253,12 @@ class Memory:
         return out
 
     def search(self, text: str, *, limit: int = 5, min_score: float = 50) -> list[MemoryMatch]:
-        """The *limit* best units for *text* scoring at least *min_score*, best first, targets as stored."""
+        """The *limit* best units for *text* scoring at least *min_score*, best first, targets as stored.
+
+        A blank *text* matches nothing.
+        """
+        if not text.strip():
+            return []
         k = key(text)
         exact = self._exact(text, k)[:limit]
         found = [self._match(row, score, "exact") for row, score in exact]

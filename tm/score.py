@@ -125,7 +125,9 @@ class StoreScore:
 
     def as_json(self) -> dict[str, Any]:
         total = self.total.as_json() if self.total else {"segments": 0, "drafts": 0, "bleu": None,
-                                                          "chrf": None, "chrf++": None, "ter": None}
+                                                          "chrf": None, "chrf++": None, "ter": None,
+                                                          "unchanged": 0, "unchanged_share": None,
+                                                          "terms": None}
         total.pop("key", None)
         return {
             **total,

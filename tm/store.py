@@ -24,7 +24,7 @@ from typing import Any
 
 import sqlite_utils
 
-from .errors import NotFoundError, StoreError
+from .errors import InputError, NotFoundError, StoreError
 from .migrations import migrate
 from .normalize import normalize
 
@@ -95,7 +95,7 @@ class Segment:
 
     @property
     def draft(self) -> Translation | None:
-        """The first non-human translation: the draft the desk started from."""
+        """The latest non-human translation: the draft the desk works from."""
         drafts = [t for t in self.translations if t.origin != "human"]
         return drafts[-1] if drafts else None
 
@@ -124,12 +124,19 @@ class Store:
         self.path = path
 
     @classmethod
-    def open(cls, path: str | os.PathLike[str] | None = None) -> Store:
-        """Open (creating and migrating as needed) the database at *path* or the default."""
+    def open(cls, path: str | os.PathLike[str] | None = None, *, create: bool = True) -> Store:
+        """Open (creating and migrating as needed) the database at *path* or the default.
+
+        With *create* false a *path* that does not exist is an error (a mistyped ``--db``
+        should not start an empty database); the default database is still created.
+        """
         target = Path(path) if path is not None else default_db_path()
         if str(target) != ":memory:":
             if target.is_dir():
                 raise StoreError(f"The database path {target} is a directory; give a file path with --db.")
+            if not create and path is not None and not target.exists():
+                raise StoreError(f"No database at {target}; check --db or $TM_DB (`tm translate` or "
+                                 "`tm memory import` creates one).")
             target.parent.mkdir(parents=True, exist_ok=True)
         try:
             conn = sqlite3.connect(str(target), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
@@ -193,11 +200,20 @@ class Store:
         prefix: str,
         segments: Sequence[tuple[str, str, int]],
         author: str | None = None,
+        exact_name: bool = False,
     ) -> tuple[Document, list[Segment]]:
         """Insert a document and its ``(source, sep, paragraph)`` segments inside *conn*'s transaction.
 
-        The name is made unique by a ``-2``, ``-3``… suffix.
+        The name is made unique by a ``-2``, ``-3``… suffix, or, with *exact_name*, kept as
+        given (:class:`InputError` if a document has it).  A name cannot be a number: ids are.
         """
+        if name.isdigit():
+            if exact_name:
+                raise InputError(f"A document name cannot be a number ({name}): numbers refer to document ids.")
+            name = f"doc-{name}"
+        if exact_name and conn.execute("SELECT 1 FROM documents WHERE name = ?", (name,)).fetchone():
+            raise InputError(f"A document named {name!r} already exists; choose another --name "
+                             f"(or `tm redraft {name}` to draft it again with another engine).")
         unique = name
         n = 1
         while conn.execute("SELECT 1 FROM documents WHERE name = ?", (unique,)).fetchone():
@@ -221,12 +237,13 @@ class Store:
         return Document(doc_id, unique, path, sha256, prefix, created, author), rows
 
     def document(self, ref: str | int) -> Document:
-        """The document named *ref*, or with id *ref*; :class:`NotFoundError` if none."""
-        row = None
+        """The document with id *ref* (a number), else named *ref*; :class:`NotFoundError` if none."""
         text = str(ref)
-        row = self.db.execute("SELECT * FROM documents WHERE name = ?", (text,)).fetchone()
-        if row is None and text.isdigit():
+        row = None
+        if text.isdigit():  # a number is an id (names cannot be numbers; older databases may have some)
             row = self.db.execute("SELECT * FROM documents WHERE id = ?", (int(text),)).fetchone()
+        if row is None:
+            row = self.db.execute("SELECT * FROM documents WHERE name = ?", (text,)).fetchone()
         if row is None:
             raise NotFoundError(f"No document {text!r} in {self.path}; `tm docs` lists them.")
         return Document(*row)

@@ -14,10 +14,17 @@ accepted alternative (a full name, then its acronym) is not an inconsistency.  A
 inconsistency always comes with at least one missing or forbidden rendering; it is
 reported separately because it shows the translator knew the term.
 
-Untranslated segments are counted, not checked.  Inputs are pairs of Arabic and English:
-a stored document (each segment's latest human translation, else its draft), a JSONL
-file as ``tm translate --format jsonl`` writes (keys ``source`` and ``target``), or a
-two-column TSV (Arabic, English).
+A gate must not pass what it has not read: an untranslated segment (no English, or only
+white space, for Arabic that is not blank) fails the check, since its terms cannot be
+checked.  With ``allow_untranslated`` a partial translation is checked as far as it goes,
+but a report in which every segment is untranslated is still not ``ok``: nothing was
+checked.  Nor is an empty one.
+
+Inputs are pairs of Arabic and English: a stored document (each segment's latest human
+translation, else its draft), a JSONL file as ``tm translate --format jsonl`` writes (keys
+``source`` and ``target``), or a TSV with two tab-separated columns, Arabic and English, on
+every line (an empty English cell after the tab marks an untranslated segment).  A file
+with no pairs, or a line without its tab, is refused with the line number.
 """
 
 from __future__ import annotations
@@ -83,12 +90,27 @@ class Inconsistency:
 
 @dataclass
 class CheckReport:
-    """The result of :func:`check`; ``ok`` is False when any term is missing, forbidden or inconsistent."""
+    """The result of :func:`check`; ``ok`` is False when any term is missing, forbidden or
+    inconsistent, when a segment is untranslated (unless ``allow_untranslated``), and when
+    nothing was checked (no segment, or every one untranslated)."""
 
     segments: int
     untranslated: int
     checks: list[TermCheck]
     inconsistencies: list[Inconsistency]
+    untranslated_segments: list[int] = field(default_factory=list)
+    allow_untranslated: bool = False
+    translated: int = 0  # segments with an English translation, the ones checked
+
+    @property
+    def nothing_checked(self) -> bool:
+        """No segment was translated (none given, or every one untranslated)."""
+        return self.translated == 0
+
+    @property
+    def untranslated_fails(self) -> bool:
+        """Whether untranslated segments alone make the check fail."""
+        return self.nothing_checked or (self.untranslated > 0 and not self.allow_untranslated)
 
     @property
     def missing(self) -> list[TermCheck]:
@@ -104,13 +126,16 @@ class CheckReport:
 
     @property
     def ok(self) -> bool:
-        return not self.problems and not self.inconsistencies
+        return not self.problems and not self.inconsistencies and not self.untranslated_fails
 
     def as_json(self) -> dict[str, Any]:
         return {
             "ok": self.ok,
             "segments": self.segments,
             "untranslated": self.untranslated,
+            "translated": self.translated,
+            "untranslated_segments": list(self.untranslated_segments),
+            "allow_untranslated": self.allow_untranslated,
             "terms_checked": len(self.checks),
             "missing": len(self.missing),
             "forbidden": len(self.forbidden),
@@ -121,20 +146,25 @@ class CheckReport:
         }
 
 
-def check(pairs: Iterable[Pair | tuple[str, str | None]], terms: Sequence[Term]) -> CheckReport:
+def check(pairs: Iterable[Pair | tuple[str, str | None]], terms: Sequence[Term], *,
+          allow_untranslated: bool = False) -> CheckReport:
     """Check every translated pair (a :class:`Pair` or ``(arabic, english)``) against *terms*.
 
-    See the module docstring for the rules.
+    See the module docstring for the rules; *allow_untranslated* lets untranslated
+    segments pass (as long as one segment is translated).
     """
     matcher = TermMatcher(terms) if terms else None
     checks: list[TermCheck] = []
-    count = untranslated = 0
+    count = translated = 0
+    untranslated: list[int] = []
     for item in pairs:
         count += 1
         pair = item if isinstance(item, Pair) else Pair(count, item[0], item[1])
         if not pair.target or not pair.target.strip():
-            untranslated += 1
+            if pair.source.strip():  # a blank segment has nothing to translate
+                untranslated.append(pair.index)
             continue
+        translated += 1
         if matcher is None:
             continue
         seen: set[str] = set()
@@ -155,7 +185,8 @@ def check(pairs: Iterable[Pair | tuple[str, str | None]], terms: Sequence[Term])
                     forbidden=list(forbidden_found(term, pair.target)) if term.forbidden else [],
                 )
             )
-    return CheckReport(count, untranslated, checks, _inconsistencies(checks))
+    return CheckReport(count, len(untranslated), checks, _inconsistencies(checks), untranslated,
+                       allow_untranslated, translated)
 
 
 def _rendered(term: Term, english: str) -> str | None:
@@ -209,17 +240,24 @@ def _jsonl_pairs(lines: list[str], path: str) -> list[Pair]:
 
 def _tsv_pairs(lines: list[str], path: str) -> list[Pair]:
     out: list[Pair] = []
+    header = False
     for n, line in enumerate(lines, start=1):
         line = line.rstrip("\r")
         if not line.strip():
             continue
         cells = line.split("\t")
+        if len(cells) == 1:
+            raise FormatError(
+                "no tab: a pairs file needs two tab-separated columns, Arabic and English, on every line "
+                "(nothing after the tab for an untranslated segment); an Arabic text is translated with "
+                "`tm translate`, not checked.", path=path, line=n)
         if len(cells) > 2:
-            raise FormatError(f"{len(cells)} tab-separated columns; expected Arabic and English.",
+            raise FormatError(f"{len(cells)} tab-separated columns; expected two, Arabic and English.",
                               path=path, line=n)
-        if not out and [c.strip().lower() for c in cells] in (["ar", "en"], ["source", "target"]):
+        if not out and not header and [c.strip().lower() for c in cells] in (["ar", "en"], ["source", "target"]):
+            header = True
             continue
-        out.append(Pair(len(out) + 1, cells[0], cells[1] if len(cells) > 1 else None))
+        out.append(Pair(len(out) + 1, cells[0], cells[1] if cells[1].strip() else None))
     return out
 
 
@@ -233,8 +271,14 @@ def read_pairs(path: str | Path) -> list[Pair]:
     lines = decode_utf8(data, name).split("\n")
     first = next((line.strip() for line in lines if line.strip()), "")
     if Path(path).suffix.lower() in (".jsonl", ".json") or first.startswith("{"):
-        return _jsonl_pairs(lines, name)
-    return _tsv_pairs(lines, name)
+        pairs = _jsonl_pairs(lines, name)
+    else:
+        pairs = _tsv_pairs(lines, name)
+    if not pairs:
+        what = "is empty" if not first else "has no segment pairs, only a header"
+        raise InputError(f"{name} {what}; give a JSONL file from `tm translate --format jsonl` or a TSV of "
+                         "Arabic and English pairs.")
+    return pairs
 
 
 def pairs_for(store: Store, spec: str) -> list[Pair]:
@@ -244,6 +288,10 @@ def pairs_for(store: Store, spec: str) -> list[Pair]:
     try:
         return document_pairs(store, spec)
     except NotFoundError:
+        if Path(spec).is_dir():
+            raise InputError(
+                f"{spec} is a directory; give a JSONL or TSV file of pairs, or a document name from `tm docs`."
+            ) from None
         raise NotFoundError(
             f"No file and no stored document {spec!r}; give a JSONL or TSV file, or a name from `tm docs`."
         ) from None

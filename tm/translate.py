@@ -137,8 +137,13 @@ def translate_document(
     enforce_terms: bool = True,
     author: str | None = None,
     progress: Callable[[int], None] | None = None,
+    exact_name: bool = False,
 ) -> TranslationResult:
-    """Translate *source* and store the document with every draft; see the module docstring."""
+    """Translate *source* and store the document with every draft; see the module docstring.
+
+    The document takes *source*'s name, made unique with a ``-2``, ``-3``… suffix, or with
+    *exact_name* exactly that name (:class:`~tm.errors.InputError` if it is taken).
+    """
     prefix, pieces = split(source.text)
     sources = [p.text for p in pieces]
     results = [
@@ -169,19 +174,7 @@ def translate_document(
 
     todo = [r for r in results if r.target is None]
     if engine is not None and todo:
-        requests = [
-            Request(r.source, _constraints(hits[r.index - 1]) if enforce_terms else ()) for r in todo
-        ]
-        drafts: list[Draft] = engine.translate(requests, progress=progress)
-        for res, draft in zip(todo, drafts, strict=True):
-            res.target = " ".join(draft.text.split("\n"))  # a draft must not break the layout
-            res.origin = "mt"
-            res.engine = engine.name
-            res.model = engine.model
-            res.details.update(engine.details)
-            if draft.missing:
-                res.details["missing_terms"] = list(draft.missing)
-
+        _draft(engine, todo, hits, enforce_terms=enforce_terms, progress=progress)
     for res in results:
         res.terms = term_report(hits[res.index - 1], res.target)
 
@@ -195,19 +188,75 @@ def translate_document(
             prefix=prefix,
             segments=[(p.text, p.sep, p.paragraph) for p in pieces],
             author=author,
+            exact_name=exact_name,
         )
-        for res, seg in zip(results, stored, strict=True):
-            if res.target is None:
-                continue
-            store.add_translation(
-                conn,
-                seg.id,
-                origin=res.origin or "mt",
-                text=res.target,
-                engine=res.engine,
-                model=res.model,
-                author=author,
-                match=res.match,
-                details={**res.details, "terms": res.terms} if res.terms else res.details,
-            )
+        _store(store, conn, results, [seg.id for seg in stored], author)
     return TranslationResult(document, prefix, results)
+
+
+def redraft_document(
+    store: Store,
+    document: Document,
+    *,
+    engine: Engine,
+    terms: Sequence[Term] = (),
+    enforce_terms: bool = True,
+    author: str | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> TranslationResult:
+    """Draft every segment of a stored *document* again with *engine*, beside its other translations.
+
+    The memory is not consulted: the point is a draft from this engine for every segment
+    (to compare engines with ``tm score --compare``).  Nothing is replaced; the new drafts
+    are stored in one transaction once all are ready.  A draft counts in ``tm score``
+    against corrections stored after it.
+    """
+    segments = store.segments(document, with_translations=False)
+    results = [
+        SegmentResult(index=s.index, source=s.source, sep=s.sep, paragraph=s.paragraph, target=None, origin=None)
+        for s in segments
+    ]
+    matcher = TermMatcher(terms) if terms else None
+    sources = [s.source for s in segments]
+    hits: list[list[TermHit]] = matcher.find_many(sources) if matcher else [[] for _ in sources]
+    if results:
+        _draft(engine, results, hits, enforce_terms=enforce_terms, progress=progress)
+    for res in results:
+        res.terms = term_report(hits[res.index - 1], res.target)
+    author = author or current_user()
+    with store.transaction() as conn:
+        _store(store, conn, results, [s.id for s in segments], author)
+    return TranslationResult(document, document.prefix, results)
+
+
+def _draft(engine: Engine, todo: list[SegmentResult], hits: list[list[TermHit]], *, enforce_terms: bool,
+           progress: Callable[[int], None] | None) -> None:
+    """Fill *todo* with *engine*'s drafts (glossary terms of *hits* enforced unless told not to)."""
+    requests = [Request(r.source, _constraints(hits[r.index - 1]) if enforce_terms else ()) for r in todo]
+    drafts: list[Draft] = engine.translate(requests, progress=progress)
+    for res, draft in zip(todo, drafts, strict=True):
+        res.target = " ".join(draft.text.split("\n"))  # a draft must not break the layout
+        res.origin = "mt"
+        res.engine = engine.name
+        res.model = engine.model
+        res.details.update(engine.details)
+        if draft.missing:
+            res.details["missing_terms"] = list(draft.missing)
+
+
+def _store(store: Store, conn: Any, results: list[SegmentResult], segment_ids: list[int], author: str) -> None:
+    """Store each result that has a target as a translation of its segment (caller's transaction)."""
+    for res, segment_id in zip(results, segment_ids, strict=True):
+        if res.target is None:
+            continue
+        store.add_translation(
+            conn,
+            segment_id,
+            origin=res.origin or "mt",
+            text=res.target,
+            engine=res.engine,
+            model=res.model,
+            author=author,
+            match=res.match,
+            details={**res.details, "terms": res.terms} if res.terms else res.details,
+        )

@@ -29,6 +29,8 @@ def read_source(data: bytes, *, name: str, path: str | None = None) -> SourceTex
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
+        if exc.reason == "unexpected end of data":
+            raise InputError(f"{label} ends in the middle of a UTF-8 character; was it cut off?") from None
         raise InputError(
             f"{label} is not UTF-8 (invalid byte at offset {exc.start}); convert it first, e.g. "
             f"`iconv -f WINDOWS-1256 -t UTF-8`."
@@ -73,9 +75,12 @@ def correct_segment(
 
     if not text.strip():
         raise InputError("The correction is empty; give the English text (or - to read it from stdin).")
+    text = text.strip()
+    if any(c in text for c in "\r\n\u2028\u2029"):
+        raise InputError(f"The correction of segment {index} contains a line break; a segment is one line of the "
+                         "article's layout, so give it on one line.")
     segment = store.segment(doc, index)
     author = author or current_user()
-    text = text.strip()
     human_id = store.add_translation(conn, segment.id, origin="human", text=text, author=author)
     memory.add_unit(
         conn, source=segment.source, target=text, origin="human", author=author, translation_id=human_id

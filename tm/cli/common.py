@@ -4,6 +4,7 @@ store, printing JSON, and turning library errors into one-line ``Error: …`` ex
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -31,12 +32,23 @@ def json_option(fn: F) -> F:
     return click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")(fn)
 
 
+def check_output(out: str | None) -> None:
+    """Refuse, before any work is done, an output path that cannot be written."""
+    if out is None or out == "-":
+        return
+    parent = os.path.dirname(os.path.abspath(out))
+    if not os.path.isdir(parent):
+        raise click.ClickException(f"Cannot write {out}: there is no directory {parent}.")
+    if not os.access(parent, os.W_OK) or (os.path.exists(out) and not os.access(out, os.W_OK)):
+        raise click.ClickException(f"Cannot write {out}: permission denied.")
+
+
 @contextmanager
-def open_store(db: str | None) -> Iterator[Any]:
-    """Open the store for one command and close it afterwards."""
+def open_store(db: str | None, *, create: bool = True) -> Iterator[Any]:
+    """Open the store for one command and close it afterwards (*create*: see :meth:`Store.open`)."""
     from ..store import Store
 
-    store = Store.open(db)
+    store = Store.open(db, create=create)
     try:
         yield store
     finally:

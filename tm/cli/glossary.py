@@ -55,7 +55,7 @@ def glossary() -> None:
 
     \b
     Example:
-        tm glossary add "الحرس الثوري" "Revolutionary Guards" --alternative IRGC
+        tm glossary add "مجلس القضاء الأعلى" "Supreme Judicial Council" --alternative SJC
         tm glossary list
         tm glossary check article
     """
@@ -80,12 +80,15 @@ def add(ar: str, en: str, variants: tuple[str, ...], alternatives: tuple[str, ..
     """Add the Arabic term AR with its required English rendering EN.
 
     An entry whose Arabic has the same normalised form (tashkeel, hamza forms and
-    the like ignored) is refused unless --force.
+    the like ignored) is refused unless --force. So is an entry that contradicts
+    itself or the glossary: an English rendering both required (or accepted) and
+    forbidden, compared ignoring case, or an Arabic term or variant that is, once
+    normalised, another entry's term or variant.
 
     \b
     Example:
-        tm glossary add "المرشد الأعلى" "Supreme Leader" --forbidden "Supreme Guide"
-        tm glossary add "داعش" "Islamic State" --alternative ISIS --name mydesk
+        tm glossary add "مجلس القضاء الأعلى" "Supreme Judicial Council" --forbidden "Higher Judicial Council"
+        tm glossary add "المرصد السوري" "Syrian Observatory for Human Rights" --alternative SOHR --name mydesk
     """
     from ..glossary import Record
     from ..glossary import add as add_entry
@@ -118,12 +121,14 @@ def edit(ar: str, new_ar: str | None, en: str | None, variants: tuple[str, ...],
     """Change the entry for AR.
 
     Only the fields given change; a list option (--variant, --alternative,
-    --forbidden) replaces the whole list, and --clear empties a field.
+    --forbidden) replaces the whole list, and --clear empties a field. The result
+    must not contradict itself or the glossary, as with `tm glossary add`: to
+    accept a rendering that is forbidden, give the forbidden list without it.
 
     \b
     Example:
         tm glossary edit "الحرس الثوري" --en "Revolutionary Guard Corps"
-        tm glossary edit "داعش" --alternative ISIS --alternative ISIL
+        tm glossary edit "داعش" --alternative ISIS --alternative ISIL --forbidden Daesh
         tm glossary edit "داعش" --clear forbidden
     """
     from ..glossary import edit as edit_entry
@@ -144,12 +149,12 @@ def edit(ar: str, new_ar: str | None, en: str | None, variants: tuple[str, ...],
 @_name_option
 @db_option
 def remove(ar: str, name: str, db: str | None) -> None:
-    """Remove the entry for AR.
+    """Remove the entry for AR (its term or one of its variants).
 
     \b
     Example:
         tm glossary remove "الحرس الثوري"
-        tm glossary remove "داعش" --name mydesk
+        tm glossary remove "تنظيم الدولة" --name political
     """
     from ..glossary import remove as remove_entry
 
@@ -222,7 +227,8 @@ def import_(file: str, name: str, replace: bool, author: str | None, as_json: bo
     A CSV or TSV starts with the header ar,en[,variants,forbidden,note,alternatives]
     (lists separated by |). Entries already in the glossary are updated from the
     file. The import is all or nothing: any error (a missing column, an empty term,
-    a file that is not UTF-8, malformed TBX, a term twice) names the line and
+    a file that is not UTF-8, malformed TBX, a term twice, a rendering both accepted
+    and forbidden, an Arabic spelling that is another entry's) names the line and
     leaves the glossary unchanged.
 
     \b
@@ -250,6 +256,8 @@ def import_(file: str, name: str, replace: bool, author: str | None, as_json: bo
 def export_(file: str, name: str, fmt: str | None, db: str | None) -> None:
     """Write a glossary to FILE (- for stdout) as CSV, TSV or TBX.
 
+    Without --format, FILE must end in .csv, .tsv, .tab, .tbx or .xml.
+
     \b
     Example:
         tm glossary export political.csv
@@ -271,21 +279,27 @@ def export_(file: str, name: str, fmt: str | None, db: str | None) -> None:
 @click.argument("target", metavar="FILE|DOC")
 @click.option("--glossary", "specs", multiple=True, metavar="NAME|FILE",
               help="Glossary name or term file (repeatable) [default: political].")
+@click.option("--allow-untranslated", is_flag=True,
+              help="Check a partial translation: untranslated segments do not fail the check.")
 @json_option
 @db_option
-def check(target: str, specs: tuple[str, ...], as_json: bool, db: str | None) -> None:
-    """Check the terms of a translation against the glossary.
+def check(target: str, specs: tuple[str, ...], allow_untranslated: bool, as_json: bool, db: str | None) -> None:
+    """Check the terms of a translation against the glossary: the publication gate.
 
-    FILE|DOC is a JSONL file from `tm translate --format jsonl`, a two-column TSV
-    (Arabic, English), or a stored document (its latest corrections, else its
+    FILE|DOC is a JSONL file from `tm translate --format jsonl`, a TSV with two
+    tab-separated columns (Arabic, English; nothing after the tab for an
+    untranslated segment), or a stored document (its latest corrections, else its
     drafts). Exits 1 when a term's required rendering (or an accepted alternative)
     is missing, a forbidden rendering is used, or a term is inconsistent: rendered
-    as required in some segments and not in others.
+    as required in some segments and not in others. It also exits 1, without "OK",
+    when a segment is untranslated, since its terms went unchecked; with
+    --allow-untranslated those segments are listed but pass, unless every segment
+    is untranslated and nothing was checked.
 
     \b
     Example:
-        tm glossary check alasr-soleimani-putin
-        tm translate article.ar.txt --format jsonl -o draft.jsonl && tm glossary check draft.jsonl
+        tm glossary check article
+        tm glossary check draft.jsonl --allow-untranslated
         tm glossary check pairs.tsv --glossary political --glossary desk.csv --json
     """
     from ..glossary import load_terms
@@ -294,7 +308,7 @@ def check(target: str, specs: tuple[str, ...], as_json: bool, db: str | None) ->
 
     with open_store(db) as store:
         terms = load_terms(store, list(specs) or [DEFAULT])
-        report = run_check(pairs_for(store, target), terms)
+        report = run_check(pairs_for(store, target), terms, allow_untranslated=allow_untranslated)
     if as_json:
         echo_json(report.as_json())
     else:
@@ -314,7 +328,24 @@ def _echo_report(report: Any) -> None:
         good = ", ".join(map(str, i.rendered_in))
         bad = ", ".join(map(str, i.violated_in))
         click.echo(f'Inconsistent: {i.ar} → "{i.en}" rendered in segment(s) {good} but not in {bad}.')
+    if report.nothing_checked:
+        click.echo("Nothing was checked: no segment is translated.")
+    elif report.untranslated:
+        verdict = "allowed" if report.allow_untranslated else "not checked (--allow-untranslated to pass them)"
+        click.echo(f"Untranslated: segment{'s' if report.untranslated > 1 else ''} "
+                   f"{_ranges(report.untranslated_segments)}; {verdict}.")
     summary = (f"{report.segments} segments ({report.untranslated} untranslated), "
                f"{len(report.checks)} term occurrences checked: {len(report.missing)} missing, "
                f"{len(report.forbidden)} forbidden, {len(report.inconsistencies)} inconsistent.")
     click.echo(("OK: " if report.ok else "") + summary)
+
+
+def _ranges(numbers: list[int]) -> str:
+    """1, 2, 3, 5 → "1-3, 5"."""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][1] + 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in runs)

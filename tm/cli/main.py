@@ -8,15 +8,18 @@ from typing import Any
 import click
 
 from . import cli
-from .common import db_option, echo_json, echo_table, json_option, open_store
+from .common import F, check_output, db_option, echo_json, echo_table, json_option, open_store
 
 
 def _write(text: str, out: str | None) -> None:
     if out is None or out == "-":
         click.echo(text, nl=not text.endswith("\n"))
-    else:
+        return
+    try:
         with open(out, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
+    except OSError as exc:
+        raise click.ClickException(f"Cannot write {out}: {exc.strerror or exc}.") from None
 
 
 def _lines(rows: list[dict[str, Any]]) -> str:
@@ -25,27 +28,52 @@ def _lines(rows: list[dict[str, Any]]) -> str:
     return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
 
 
+def _output_options(fn: F) -> F:
+    """``-o/--output`` and ``--format text|jsonl`` (``out``, ``fmt``)."""
+    fn = click.option("--format", "fmt", type=click.Choice(["text", "jsonl"]), default="text", show_default=True,
+                      help="text: the English in the input's layout; jsonl: one object per segment.")(fn)
+    return click.option("-o", "--output", "out", type=click.Path(dir_okay=False, allow_dash=True),
+                        help="Write the English here instead of stdout.")(fn)
+
+
+def _mt_options(fn: F) -> F:
+    """The engine, model, batching and glossary options of translate and redraft."""
+    for option in reversed([
+        click.option("--engine", default=None, help="MT engine: transformers, ctranslate2, or none to skip MT "
+                     "[default: the fastest installed]."),
+        click.option("--model", default=None, help="Hub id or local directory [default: Helsinki-NLP/opus-mt-ar-en]."),
+        click.option("--batch-size", type=click.IntRange(1), default=16, show_default=True,
+                     help="Segments per MT batch (batches are sorted by length)."),
+        click.option("--beam", type=click.IntRange(1), default=1, show_default=True, help="Beam size (1 = greedy)."),
+        click.option("--device", default=None, help="cpu or cuda [default: cuda when present]."),
+        click.option("--glossary", "glossaries", multiple=True, metavar="NAME|FILE",
+                     help="Glossary to apply (repeatable) [default: political]."),
+        click.option("--no-glossary", is_flag=True, help="Apply no glossary."),
+        click.option("--no-enforce", is_flag=True, help="Report glossary terms but do not force them into MT output."),
+    ]):
+        fn = option(fn)
+    return fn
+
+
+def _emit(result: Any, fmt: str, out: str | None, what: str) -> None:
+    """Write a translate/redraft result as text or jsonl and say on stderr what was stored."""
+    if fmt == "jsonl":
+        _write(_lines([s.as_json(result.document.name) for s in result.segments]), out)
+    else:
+        _write(result.english, out)
+    counts = ", ".join(f"{v} {k}" for k, v in sorted(result.counts().items()))
+    click.echo(f"{what} {result.document.name!r}: {len(result.segments)} segments ({counts}).", err=True)
+
+
 @cli.command()
 @click.argument("file", type=click.Path(allow_dash=True))
-@click.option("-o", "--output", "out", type=click.Path(dir_okay=False, allow_dash=True),
-              help="Write the English here instead of stdout.")
-@click.option("--format", "fmt", type=click.Choice(["text", "jsonl"]), default="text", show_default=True,
-              help="text: the English in the input's layout; jsonl: one object per segment.")
-@click.option("--engine", default=None,
-              help="MT engine: transformers, ctranslate2, or none to skip MT [default: the fastest installed].")
-@click.option("--model", default=None, help="Hub id or local directory [default: Helsinki-NLP/opus-mt-ar-en].")
-@click.option("--batch-size", type=click.IntRange(1), default=16, show_default=True,
-              help="Segments per MT batch (batches are sorted by length).")
-@click.option("--beam", type=click.IntRange(1), default=1, show_default=True, help="Beam size (1 = greedy).")
-@click.option("--device", default=None, help="cpu or cuda [default: cuda when present].")
-@click.option("--glossary", "glossaries", multiple=True, metavar="NAME|FILE",
-              help="Glossary to apply (repeatable) [default: political].")
-@click.option("--no-glossary", is_flag=True, help="Apply no glossary.")
-@click.option("--no-enforce", is_flag=True, help="Report glossary terms but do not force them into MT output.")
+@_output_options
+@_mt_options
 @click.option("--no-memory", is_flag=True, help="Do not reuse the translation memory.")
 @click.option("--fuzzy-threshold", type=click.FloatRange(0, 100), default=75.0, show_default=True,
               help="Lowest fuzzy match (percent) reused as a draft.")
-@click.option("--name", default=None, help="Document name [default: the file name without extensions].")
+@click.option("--name", default=None, help="Document name; an error if taken [default: the file name without "
+              "extensions, with -2, -3… added if taken].")
 @click.option("--author", default=None, help="Who ran it [default: $TM_AUTHOR or the login name].")
 @db_option
 def translate(file: str, out: str | None, fmt: str, engine: str | None, model: str | None, batch_size: int,
@@ -70,6 +98,7 @@ def translate(file: str, out: str | None, fmt: str, engine: str | None, model: s
     from ..translate import translate_document
     from ..workflow import read_source, read_source_file
 
+    check_output(out)
     if file == "-":
         source = read_source(sys.stdin.buffer.read(), name=name or "stdin")
     else:
@@ -82,26 +111,61 @@ def translate(file: str, out: str | None, fmt: str, engine: str | None, model: s
         mt = None
         if engine_name != "none":
             mt = get_engine(engine_name, model, batch_size=batch_size, beam=beam, device=device)
-        with _progress(source.text) as bar:
+        with _progress(source.text.count("\n") + 1) as bar:
             result = translate_document(
                 store, source, engine=mt, terms=terms, use_memory=not no_memory,
                 fuzzy_threshold=fuzzy_threshold, enforce_terms=not no_enforce, author=author,
-                progress=bar.update if bar else None,
+                progress=bar.update if bar else None, exact_name=bool(name),
             )
-    if fmt == "jsonl":
-        _write(_lines([s.as_json(result.document.name) for s in result.segments]), out)
-    else:
-        _write(result.english, out)
-    counts = ", ".join(f"{v} {k}" for k, v in sorted(result.counts().items()))
-    click.echo(f"Stored as document {result.document.name!r}: {len(result.segments)} segments ({counts}).",
-               err=True)
+    _emit(result, fmt, out, "Stored as document")
+
+
+@cli.command()
+@click.argument("doc")
+@_output_options
+@_mt_options
+@click.option("--author", default=None, help="Who ran it [default: $TM_AUTHOR or the login name].")
+@db_option
+def redraft(doc: str, out: str | None, fmt: str, engine: str | None, model: str | None, batch_size: int,
+            beam: int, device: str | None, glossaries: tuple[str, ...], no_glossary: bool, no_enforce: bool,
+            author: str | None, db: str | None) -> None:
+    """Draft every segment of the stored document DOC again, with another engine or model.
+
+    The new drafts are stored beside the document's other translations (nothing is
+    replaced; the memory is not consulted), so two engines can be compared on the same
+    segments: correct the document afterwards, then `tm score --by engine --compare A B`.
+    Drafts are scored against corrections stored after them. Writes the new drafts as
+    `tm translate` does.
+
+    \b
+    Example:
+        tm translate article.ar.txt --engine transformers -o /dev/null
+        tm redraft article --engine ctranslate2 -o article.ct2.en.txt
+        tm redraft article --model ./my-finetuned-opus-mt --format jsonl
+    """
+    from ..engines import default_engine_name, get_engine
+    from ..glossary import load_terms
+    from ..translate import redraft_document
+
+    check_output(out)
+    engine_name = engine or default_engine_name()
+    if engine_name == "none":
+        raise click.ClickException("tm redraft needs an MT engine; --engine none drafts nothing.")
+    with open_store(db, create=False) as store:
+        document = store.document(doc)
+        terms = [] if no_glossary else load_terms(store, list(glossaries) or ["political"])
+        mt = get_engine(engine_name, model, batch_size=batch_size, beam=beam, device=device)
+        with _progress(len(store.segments(document, with_translations=False))) as bar:
+            result = redraft_document(store, document, engine=mt, terms=terms, enforce_terms=not no_enforce,
+                                      author=author, progress=bar.update if bar else None)
+    _emit(result, fmt, out, "Stored new drafts of")
 
 
 class _progress:
     """A tqdm bar on stderr for long inputs (only on a terminal)."""
 
-    def __init__(self, text: str):
-        self.total = text.count("\n") + 1
+    def __init__(self, total: int):
+        self.total = total
         self.bar: Any = None
 
     def __enter__(self) -> Any:
@@ -127,7 +191,7 @@ def docs(as_json: bool, db: str | None) -> None:
         tm docs
         tm docs --json | jq '.[].name'
     """
-    with open_store(db) as store:
+    with open_store(db, create=False) as store:
         rows = store.documents()
     if as_json:
         echo_json(rows)
@@ -149,7 +213,7 @@ def show(doc: str, as_json: bool, db: str | None) -> None:
         tm show alasr-soleimani-putin
         tm show 1 --json
     """
-    with open_store(db) as store:
+    with open_store(db, create=False) as store:
         document = store.document(doc)
         segments = store.segments(document)
     if as_json:
@@ -191,8 +255,12 @@ def correct(doc: str, index: int, text: str, author: str | None, db: str | None)
     from ..workflow import correct_segment
 
     if text == "-":
-        text = sys.stdin.read()
-    with open_store(db) as store:
+        try:
+            text = sys.stdin.buffer.read().decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise click.ClickException(f"The correction on stdin is not UTF-8 (invalid byte at offset "
+                                       f"{exc.start}).") from None
+    with open_store(db, create=False) as store:
         document = store.document(doc)
         with store.transaction() as conn:
             correct_segment(store, conn, document, index, text, author=author)
@@ -206,9 +274,16 @@ def correct(doc: str, index: int, text: str, author: str | None, db: str | None)
               "xliff: XLIFF 1.2 for post-editing in a CAT tool.")
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False, allow_dash=True),
               help="Write here instead of stdout.")
+@click.option("--glossary", "glossaries", multiple=True, metavar="NAME|FILE",
+              help="Glossary whose terms the jsonl rows report (repeatable) [default: political].")
+@click.option("--no-glossary", is_flag=True, help="Report no glossary terms in jsonl rows.")
 @db_option
-def export(doc: str, fmt: str, out: str | None, db: str | None) -> None:
+def export(doc: str, fmt: str, out: str | None, glossaries: tuple[str, ...], no_glossary: bool,
+           db: str | None) -> None:
     """Export DOC: the latest human translation of each segment, else its draft.
+
+    A jsonl row has the keys of `tm translate --format jsonl` (its `terms` checked
+    against the exported translation) plus `author`.
 
     \b
     Example:
@@ -216,9 +291,11 @@ def export(doc: str, fmt: str, out: str | None, db: str | None) -> None:
         tm export alasr-soleimani-putin --format jsonl
         tm export alasr-soleimani-putin --format xliff -o article.xlf
     """
-    with open_store(db) as store:
+    check_output(out)
+    with open_store(db, create=False) as store:
         document = store.document(doc)
         segments = store.segments(document)
+        terms = [] if no_glossary or fmt != "jsonl" else _load_terms(store, glossaries)
     if fmt == "xliff":
         from ..formats.xliff import write_xliff
 
@@ -229,17 +306,26 @@ def export(doc: str, fmt: str, out: str | None, db: str | None) -> None:
             write_xliff(document.name, segments, buf)
             click.echo(buf.getvalue().decode("utf-8"), nl=False)
         else:
-            write_xliff(document.name, segments, out)
+            try:
+                write_xliff(document.name, segments, out)
+            except OSError as exc:
+                raise click.ClickException(f"Cannot write {out}: {exc.strerror or exc}.") from None
         return
     if fmt == "jsonl":
+        from ..terms import TermMatcher
+        from ..translate import term_report
+
+        hits = TermMatcher(terms).find_many([s.source for s in segments]) if terms else [[] for _ in segments]
         rows = []
-        for s in segments:
+        for s, found in zip(segments, hits, strict=True):
             best = s.best
+            target = best.text if best else None
             rows.append({
                 "doc": document.name, "index": s.index, "paragraph": s.paragraph, "source": s.source,
-                "target": best.text if best else None, "origin": best.origin if best else None,
+                "target": target, "origin": best.origin if best else None,
                 "engine": best.engine if best else None, "model": best.model if best else None,
-                "match": best.match if best else None, "author": best.author if best else None,
+                "match": best.match if best else None, "terms": term_report(found, target),
+                "author": best.author if best else None,
             })
         _write(_lines(rows), out)
         return
@@ -249,3 +335,9 @@ def export(doc: str, fmt: str, out: str | None, db: str | None) -> None:
         parts.append(best.text if best else s.source)
         parts.append(s.sep)
     _write("".join(parts), out)
+
+
+def _load_terms(store: Any, glossaries: tuple[str, ...]) -> list[Any]:
+    from ..glossary import load_terms
+
+    return load_terms(store, list(glossaries) or ["political"])

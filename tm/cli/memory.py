@@ -93,7 +93,7 @@ def export(file: str, db: str | None) -> None:
     """
     from ..memory import export_units
 
-    with open_store(db) as store:
+    with open_store(db, create=False) as store:
         count = export_units(store, file)
     click.echo(f"Exported {count:,} units to {file}.")
 
@@ -102,22 +102,46 @@ def _row(match: Any) -> dict[str, Any]:
     return {"score": match.score, "source": match.source, "target": match.target, "origin": match.origin}
 
 
+def _read_queries(path: str) -> list[str]:
+    """Every line of the query file *path* (- for stdin), blank ones included, decoded as `tm translate` does."""
+    from ..errors import InputError
+    from ..formats._xml import open_input
+    from ..workflow import read_source
+
+    if path == "-":
+        data, label = sys.stdin.buffer.read(), "stdin"
+    else:
+        with open_input(path) as fh:
+            data, label = fh.read(), path
+    try:
+        blank = not data.decode("utf-8").lstrip("\ufeff").strip()
+    except UnicodeDecodeError:
+        blank = False  # read_source says what is wrong with it
+    if blank:
+        raise InputError(f"{label} is empty; give one Arabic query per line.")
+    lines = read_source(data, name=label, path=None if path == "-" else path).text.split("\n")
+    if lines[-1] == "":
+        lines.pop()  # the end of the last line, not a line of its own
+    return [line.removesuffix("\r") for line in lines]
+
+
 @memory.command()
 @click.argument("text", required=False)
-@click.option("--file", "queries", type=click.File("r", encoding="utf-8"),
-              help="Search each line of this file (- for stdin).")
+@click.option("--file", "queries", type=click.Path(dir_okay=False, allow_dash=True),
+              help="Search each line of this UTF-8 file (- for stdin).")
 @click.option("-n", "limit", type=click.IntRange(1), default=5, show_default=True, help="Matches per query.")
 @click.option("--min", "min_score", type=click.FloatRange(0, 100), default=50.0, show_default=True,
               help="Lowest match percentage shown.")
 @json_option
 @db_option
-def search(text: str | None, queries: Any, limit: int, min_score: float, as_json: bool,
+def search(text: str | None, queries: str | None, limit: int, min_score: float, as_json: bool,
            db: str | None) -> None:
     """Show the memory units closest to the Arabic TEXT, best first.
 
     Scores are percentages: 100 identical, 99 the same up to tashkeel, hamza forms and
     digit script, else the word-level similarity (at most 98). With --file, each line
-    is a query; --json then prints one object per line: {"query", "matches"}.
+    is a query; --json then prints one object per line of the file: {"query",
+    "matches"}, where a blank line has no matches.
 
     \b
     Example:
@@ -129,8 +153,13 @@ def search(text: str | None, queries: Any, limit: int, min_score: float, as_json
 
     if (text is None) == (queries is None):
         raise InputError("Give either TEXT or --file.")
-    lines = [text] if text is not None else [line.rstrip("\r\n") for line in queries if line.strip()]
-    with open_store(db) as store:
+    if queries is not None:
+        lines = _read_queries(queries)
+    elif text and text.strip():
+        lines = [text]
+    else:
+        raise InputError("The query is empty; give the Arabic text to search for.")
+    with open_store(db, create=False) as store:
         mem = Memory(store)
         results = [(q, mem.search(q, limit=limit, min_score=min_score)) for q in lines]
     if as_json:
@@ -140,12 +169,12 @@ def search(text: str | None, queries: Any, limit: int, min_score: float, as_json
         else:
             echo_json(out, lines=True)
         return
-    for q, found in results:
+    for n, (q, found) in enumerate(results, start=1):
         if queries is not None:
-            click.echo(f"\n{q}")
+            click.echo(f"\n{q}" if q.strip() else f"\n(line {n} is blank: nothing to search)")
         if found:
             echo_table([_row(m) for m in found], ["score", "origin", "source", "target"])
-        else:
+        elif q.strip():
             click.echo(f"No unit scores {min_score:g} or more.")
 
 
@@ -162,7 +191,7 @@ def stats(as_json: bool, db: str | None) -> None:
     """
     from ..memory import stats as memory_stats
 
-    with open_store(db) as store:
+    with open_store(db, create=False) as store:
         result = memory_stats(store)
     if as_json:
         echo_json(result.as_json())

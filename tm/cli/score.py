@@ -7,7 +7,7 @@ from typing import Any
 import click
 
 from . import cli
-from .common import db_option, echo_json, echo_table, json_option, open_store
+from .common import check_output, db_option, echo_json, echo_table, json_option, open_store
 
 TERMS_LIMIT = 10_000  # drafts above which term accuracy needs an explicit --glossary
 QA_LIMIT = 5_000  # segments above which the HTML report's QA needs --doc
@@ -79,7 +79,8 @@ def score(hyp: str | None, refs: tuple[str, ...], doc: str | None, by: str | Non
     from ..score import rebuild_draft_stats, score_store
 
     tests = ("bs", "ar") if test == "both" else (test,)
-    with open_store(db) as store:
+    check_output(html_out)
+    with open_store(db, create=False) as store:
         if rebuild:
             count = rebuild_draft_stats(store)
             if not as_json:
@@ -205,7 +206,9 @@ def qa(doc: str | None, src: str | None, hyp: str | None, glossaries: tuple[str,
     segments, unbalanced brackets and quotes, glossary terms.
 
     DOC is a stored document (each segment's latest correction, else its draft) or a
-    JSONL/TSV file of Arabic/English pairs; --src and --hyp give line-aligned files instead.
+    JSONL/TSV file of Arabic/English pairs (a TSV has two tab-separated columns on
+    every line; an empty file or a line without a tab is refused); --src and --hyp
+    give line-aligned files instead. An untranslated segment is a problem ("empty").
     Exits 1 when a problem is found (unless --exit-zero).
 
     \b
@@ -219,8 +222,11 @@ def qa(doc: str | None, src: str | None, hyp: str | None, glossaries: tuple[str,
 
     if (src is None) != (hyp is None):
         raise InputError("File mode needs both --src FILE and --hyp FILE.")
-    if (doc is None) == (src is None):
-        raise InputError("Give a document (or pairs file) to check, or --src and --hyp files, but not both.")
+    if doc is None and src is None:
+        raise InputError("Nothing to check: give a document (or a JSONL/TSV pairs file), "
+                         "or --src FILE and --hyp FILE.")
+    if doc is not None and src is not None:
+        raise InputError(f"Give either the document {doc!r} or --src and --hyp files, not both.")
     with open_store(db) as store:
         terms, note = load_qa_terms(store, _specs(glossaries, no_glossary))
         if doc is not None:

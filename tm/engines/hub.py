@@ -43,12 +43,12 @@ def _local_dir(model: str) -> str:
     path = Path(model).expanduser()
     if not path.exists():
         raise ModelUnavailableError(
-            f"Model directory {model} does not exist; pass --model with a directory holding a "
+            f"Model directory {model} does not exist; give a directory holding a "
             "transformers model (config.json and weights) or a Hugging Face hub id."
         )
     if not path.is_dir() or not (path / "config.json").is_file():
         raise ModelUnavailableError(
-            f"Model directory {model} holds no config.json; pass --model with a directory holding a "
+            f"Model directory {model} holds no config.json; give a directory holding a "
             "transformers model saved with save_pretrained, or a Hugging Face hub id."
         )
     return str(path.resolve())

@@ -14,15 +14,18 @@ side is kept byte for byte apart from the line end.
   columns, otherwise the Arabic is the first column.
 * Line-aligned pairs (:func:`read_aligned`): line *n* of one file translates line *n*
   of the other; lines empty on both sides are skipped, blank lines at the very end
-  are ignored.
+  are ignored.  Files of different lengths, or both empty, are refused.
 
-Blank lines are skipped; a pair with one side empty is an error naming its line.
+Blank lines are skipped; a pair with one side empty is an error naming its line, and
+so is a pair whose Arabic side has no Arabic letter while its English side has one
+(the columns, or the two files, look swapped).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 from itertools import zip_longest
 from pathlib import Path
@@ -41,6 +44,17 @@ HEADERS = {
     ("english", "arabic"): True,
     ("tgt", "src"): True,
 }  # header cells (lower-cased) -> whether the columns are English first
+
+# An Arabic letter (not a digit, mark, tatweel or punctuation): the Arabic block, its supplements, presentation forms.
+_ARABIC_LETTER = re.compile(
+    "[\u0620-\u063f\u0641-\u064a\u066e-\u06d3\u06d5\u06ee\u06ef\u06fa-\u06fc\u06ff\u0750-\u077f\u08a0-\u08c9"
+    "\ufb50-\ufdfb\ufe70-\ufefc]"
+)
+
+
+def _looks_swapped(source: str, target: str) -> bool:
+    """Whether the Arabic side has no Arabic letter while the English side has one."""
+    return not _ARABIC_LETTER.search(source) and bool(_ARABIC_LETTER.search(target))
 
 
 def _lines(path: PathArg) -> Iterator[str]:
@@ -126,14 +140,14 @@ def read_tabular(path: PathArg) -> Iterator[TMUnit]:
     name = str(path)
     kind = _kind(name)
     rows = _pairs_tsv(name) if kind == "tsv" else _pairs_csv(name, ",")
-    reverse = False
+    reverse = header = False
     seen = 0
     for line, row in rows:
         seen += 1
         if seen == 1:
             cells = tuple(c.strip().lower() for c in row)
             if cells in HEADERS:
-                reverse = HEADERS[cells]
+                reverse, header = HEADERS[cells], True
                 continue
         if len(row) != 2:
             sep = "tab-separated" if kind == "tsv" else "comma-separated"
@@ -145,6 +159,8 @@ def read_tabular(path: PathArg) -> Iterator[TMUnit]:
             )
         source, target = (row[1], row[0]) if reverse else (row[0], row[1])
         _check_sides(source, target, name, line)
+        if _looks_swapped(source, target):
+            raise _swapped(kind, reverse, header, name, line)
         yield TMUnit(source, target, line)
     if seen == 0:
         raise FormatError("the file is empty.", path=name)
@@ -157,15 +173,36 @@ def _check_sides(source: str, target: str, path: str, line: int) -> None:
         raise FormatError("the English side is empty.", path=path, line=line)
 
 
+def _swapped(kind: str, reverse: bool, header: bool, path: str, line: int) -> FormatError:
+    ar_col, en_col = ("second", "first") if reverse else ("first", "second")
+    sep = "<TAB>" if kind == "tsv" else ","
+    fixed = f"ar{sep}en" if reverse else f"en{sep}ar"
+    if header:
+        advice = (f", though the header row says the Arabic comes {ar_col}; swap the columns or make the header "
+                  f"row `{fixed}`.")  # fmt: skip
+    else:
+        advice = f"; put the Arabic first and the English second, or name the order in a header row `{fixed}`."
+    return FormatError(
+        f"the columns look swapped: the {ar_col} column has no Arabic letters but the {en_col} has" + advice,
+        path=path,
+        line=line,
+    )
+
+
+def _count(n: int) -> str:
+    return f"{n:,} line" if n == 1 else f"{n:,} lines"
+
+
 def read_aligned(ar_path: PathArg, en_path: PathArg) -> Iterator[TMUnit]:
     """Stream the pairs of two line-aligned files: line *n* of *ar_path* with line *n* of *en_path*.
 
-    :class:`FormatError` when the files have different numbers of lines (naming both)
-    or a line is empty on one side only.
+    :class:`FormatError` when the files have different numbers of lines (naming both),
+    hold no text at all, a line is empty on one side only, or a line has no Arabic letter
+    on the Arabic side but one on the English side (the files look swapped).
     """
     ar_name, en_name = str(ar_path), str(en_path)
     extra_text = False  # a non-blank line past the end of the other file
-    ar_count = en_count = 0
+    ar_count = en_count = pairs = 0
     for n, (ar, en) in enumerate(zip_longest(_lines(ar_name), _lines(en_name)), start=1):
         ar_count += ar is not None
         en_count += en is not None
@@ -182,10 +219,21 @@ def read_aligned(ar_path: PathArg, en_path: PathArg) -> Iterator[TMUnit]:
             raise FormatError(
                 f"the English line is empty but {ar_name} has text there.", path=en_name, line=n
             )
+        if _looks_swapped(a, e):
+            raise FormatError(
+                f"the files look swapped: this line has no Arabic letters but line {n} of {en_name} has; "
+                "give the Arabic file first (--ar) and the English second (--en).",
+                path=ar_name,
+                line=n,
+            )
+        pairs += 1
         yield TMUnit(a, e, n)
     if extra_text:
         raise FormatError(
-            f"{ar_name} has {ar_count} lines but {en_name} has {en_count}; line-aligned files need the same "
-            "number of lines.",
-            path=ar_name,
+            f"{ar_name} has {_count(ar_count)} but {en_name} has {_count(en_count)}; line-aligned files need "
+            "the same number of lines."
         )
+    if not pairs:
+        if ar_name == en_name:
+            raise FormatError("the file is empty.", path=ar_name)
+        raise FormatError(f"both files are empty: neither {ar_name} nor {en_name} has a line of text.")

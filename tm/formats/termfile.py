@@ -6,23 +6,32 @@ skipped.  TSV cells are taken literally (no quoting), so they cannot hold tabs o
 breaks.  The format comes from the extension (``.csv``, ``.tsv``/``.tab``,
 ``.tbx``/``.xml``), else from the content.  Reading validates the whole file first:
 any problem is a :class:`FormatError` that names the line.
+
+An entry must not contradict itself or its neighbours: an English rendering cannot be
+both accepted (the required one or an alternative) and forbidden, compared the way the
+checks compare English (:func:`same_rendering`), and an Arabic spelling (term or variant)
+belongs to one entry only, compared on the matcher's normalised key
+(:func:`spelling_clash`).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
+import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import FormatError, InputError
 from ..normalize import normalize
-from ..terms import term_key
+from ..terms import Term, english_has, forbidden_found, term_key
 from .tbx import Record, TermLike, read_tbx, tbx_bytes
 
 COLUMNS = ("ar", "en", "variants", "forbidden", "note", "alternatives")
 LISTS = ("variants", "forbidden", "alternatives")
 FORMATS = ("csv", "tsv", "tbx")
+EXTENSIONS = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".tbx": "tbx", ".xml": "tbx"}
 
 
 def file_format(path: str | Path, data: bytes | None = None) -> str:
@@ -38,6 +47,80 @@ def file_format(path: str | Path, data: bytes | None = None) -> str:
     if head == b"<":
         return "tbx"
     return "tsv" if b"\t" in data.split(b"\n", 1)[0] else "csv"
+
+
+def format_from_extension(path: str | Path) -> str:
+    """``csv``, ``tsv`` or ``tbx`` from *path*'s extension; :class:`InputError` for any other."""
+    fmt = EXTENSIONS.get(Path(path).suffix.lower())
+    if fmt is None:
+        known = ", ".join(EXTENSIONS)
+        raise InputError(f"Cannot tell a term file format from the name {str(path)!r}; "
+                         f"use one of the extensions {known}, or give --format csv|tsv|tbx.")
+    return fmt
+
+
+def _en_words(text: str) -> list[str]:
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    words = [w for w in re.split(r"[\s\-\u2010-\u2015]+", plain) if w]
+    return words[1:] if len(words) > 1 and words[0] == "the" else words
+
+
+def same_rendering(accepted: str, forbidden: str) -> bool:
+    """Whether ruling out *forbidden* contradicts accepting *accepted*.
+
+    True when the two are the same words ignoring case, accents, hyphens and a leading
+    "the", or when the check would read *forbidden* as *accepted* (a plural of it, say),
+    so that it could never be flagged.
+    """
+    if _en_words(accepted) == _en_words(forbidden):
+        return True
+    probe = Term(ar="-", en=accepted, forbidden=(forbidden,))
+    return english_has(accepted, forbidden) and not forbidden_found(probe, forbidden)
+
+
+def rendering_conflict(term: TermLike) -> str | None:
+    """Why *term* contradicts itself (an English rendering both accepted and forbidden), or None."""
+    for bad in term.forbidden:
+        for accepted in (term.en, *term.alternatives):
+            if same_rendering(accepted, bad):
+                what = "the required rendering" if accepted == term.en else "an accepted alternative"
+                if accepted != bad:
+                    what += (f" {accepted!r} as the checks read English (ignoring case, accents, hyphens, "
+                             "a leading 'the' and a plural s)")
+                return (f"the forbidden rendering {bad!r} of {term.ar!r} is also {what}; "
+                        "a rendering cannot be both, so drop it from one list")
+    return None
+
+
+def spelling_clash(items: Sequence[TermLike], changed: Sequence[TermLike] | None = None
+                   ) -> tuple[TermLike, str, TermLike] | None:
+    """The first ``(item, spelling, other)`` where an Arabic spelling (term or variant) of *item*
+    has the same matching key (:func:`tm.terms.term_key`) as a spelling of another entry *other*.
+
+    With *changed*, only clashes that involve one of those items count (older clashes
+    between unchanged entries are left alone); put the changed items last in *items*.
+    """
+    owners: dict[str, TermLike] = {}
+    involved = None if changed is None else {id(c) for c in changed}
+    for item in items:
+        for spelling in (item.ar, *item.variants):
+            key = term_key(spelling)
+            other = owners.setdefault(key, item)
+            if other is item:
+                continue
+            if involved is None or id(item) in involved or id(other) in involved:
+                return item, spelling, other
+    return None
+
+
+def clash_message(item: TermLike, spelling: str, other: TermLike, where: str = "") -> str:
+    """One sentence (lower case, no full stop) for a :func:`spelling_clash`; *where* follows
+    the other entry (" on line 3")."""
+    own = f"the term {spelling!r}" if spelling == item.ar else f"the variant {spelling!r} of {item.ar!r}"
+    theirs = "the term" if term_key(other.ar) == term_key(spelling) else "a variant"
+    return (f"{own} is, once normalised, {theirs} of the entry {other.ar!r} → {other.en!r}{where}; "
+            "an Arabic spelling can belong to one entry only")
 
 
 def decode_utf8(data: bytes, path: str) -> str:
@@ -124,6 +207,15 @@ def read_terms_file(path: str | Path) -> list[Record]:
             raise FormatError(f"{r.ar!r} repeats the term on line {seen[key].line} (same normalised key).",
                               path=name, line=r.line)
         seen[key] = r
+        conflict = rendering_conflict(r)
+        if conflict:
+            raise FormatError(conflict + ".", path=name, line=r.line)
+    clash = spelling_clash(records)
+    if clash:
+        item, spelling, other = clash
+        where = f" on line {other.line}" if isinstance(other, Record) and other.line else ""
+        raise FormatError(clash_message(item, spelling, other, where) + ".", path=name,
+                          line=getattr(item, "line", None))
     return records
 
 

@@ -19,6 +19,11 @@ code, its other attributes, its notes and props) and ``source_seg``/``target_seg
 (the ``<seg>`` XML when it holds inline markup).  Languages other than the two
 asked for, a second ``<tuv>`` of the same language and the attributes of
 ``<prop>``/``<note>`` are not kept.
+
+A unit whose Arabic or English text is empty or only white space (an empty
+``<seg>``, or one holding inline codes alone) is refused with its line, as the
+TSV reader refuses an empty side: a memory unit needs text on both sides.
+The writer does not check this, so a memory can always be exported whole.
 """
 
 from __future__ import annotations
@@ -49,6 +54,7 @@ TU_ATTRS = (
 )  # fmt: skip
 _INTERNAL = ("tu_attrs", "source_tuv", "target_tuv", "source_seg", "target_seg")
 _RESERVED = frozenset(TU_ATTRS + _INTERNAL)
+_LANG_NAMES = {"ar": "Arabic", "en": "English"}  # for messages
 
 
 @dataclass
@@ -147,9 +153,17 @@ def _unit(tu: etree._Element, path: str, src_lang: str, tgt_lang: str) -> TMUnit
         seg = next((c for c in tuv if local_name(c) == "seg"), None)
         if seg is None:
             raise FormatError(f"the {want} <tuv> has no <seg>.", path=path, line=source_line(tuv))
+        text = inline_text(seg)
+        if not text.strip():
+            side = _LANG_NAMES.get(_primary(want), want)
+            raise FormatError(
+                f"the {side} side is empty (its <seg> holds no text); every unit needs text on both sides.",
+                path=path,
+                line=source_line(tu),
+            )
         if len(seg):
             props[f"{role}_seg"] = etree.tostring(seg, encoding="unicode", with_tail=False)
-        texts.append(inline_text(seg))
+        texts.append(text)
     return TMUnit(texts[0], texts[1], source_line(tu), "\n".join(notes) if notes else None, props)
 
 

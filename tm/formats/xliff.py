@@ -10,20 +10,26 @@ One ``<file original="DOC">`` holds the document; each segment is a
 
 A ``<note from="tm">`` gives the provenance (origin, engine, model, author, date, match)
 and, when a human translation replaced a draft, the draft follows as an
-``<alt-trans alttranstype="previous-version">``.
+``<alt-trans alttranstype="previous-version">``.  Each ``<trans-unit>`` also carries
+``tm:base`` (namespace :data:`TM_NS`, an XLIFF 1.2 extension attribute): the id of the
+translation exported as its target, ``0`` when it had none, so that an import can tell
+whether the segment changed in the store while the file was out.
 
-:func:`import_xliff` records each target the translator changed as a human correction.
+:func:`import_xliff` records each target the translator changed or approved as a human
+translation; see its docstring for how states and conflicts are read.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING, Any
 
 from lxml import etree
 
-from ..errors import FormatError, NotFoundError
+from ..errors import ConflictError, FormatError, NotFoundError
+from ..segment import LINE_BREAKS
 from ._xml import (
     XML_LANG,
     PathArg,
@@ -40,8 +46,16 @@ if TYPE_CHECKING:
     from ..store import Document, Segment, Store
 
 XLIFF_NS = "urn:oasis:names:tc:xliff:document:1.2"
+TM_NS = "urn:x-tm:xliff"  # tm's extension attributes (tm:base)
+TM_BASE = f"{{{TM_NS}}}base"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 _QUALIFIER = {"mt": "mt-suggestion", "tm-exact": "exact-match", "tm-fuzzy": "fuzzy-match"}
+# Target states (XLIFF 1.2, and 2.0's initial/reviewed) that say the text is still a proposal,
+# or that the translator confirmed it.  A unit without a state counts as a draft.
+DRAFT_STATES = frozenset({"new", "needs-translation", "needs-review-translation", "needs-adaptation",
+                          "needs-l10n", "needs-review-adaptation", "needs-review-l10n", "initial"})  # fmt: skip
+APPROVED_STATES = frozenset({"translated", "signed-off", "final", "reviewed"})
+_BREAK = re.compile(f"[{re.escape(LINE_BREAKS)}]")
 
 
 @dataclass
@@ -54,6 +68,7 @@ class XliffSegment:
     target: str | None
     state: str | None
     line: int
+    base: int | None = None  # tm:base: the translation exported as the target (0: none); None if absent
 
 
 @dataclass
@@ -65,13 +80,16 @@ class Correction:
 
 @dataclass
 class ImportResult:
-    """What :func:`import_xliff` did: how many segments it corrected and left alone."""
+    """What :func:`import_xliff` did: how many segments it corrected, approved and left alone."""
 
     documents: list[str]
-    updated: int = 0
-    unchanged: int = 0
+    updated: int = 0  # targets whose text became a human correction
+    unchanged: int = 0  # targets equal to the current translation, or unreviewed drafts
     untranslated: int = 0  # units whose target is missing or empty
     corrections: list[Correction] = field(default_factory=list)
+    approved: int = 0  # drafts confirmed unchanged, stored as human translations equal to them
+    approvals: list[Correction] = field(default_factory=list)
+    overwritten: int = 0  # of the updated, those that replaced a later change (``overwrite=True``)
 
 
 # -- writing ----------------------------------------------------------------------------
@@ -102,12 +120,14 @@ def _add(parent: etree._Element, tag: str, text: str | None, indent: str, **attr
 def _trans_unit(doc_name: str, seg: Any, tgt_lang: str, src_lang: str) -> etree._Element:
     index = int(seg.index)
     check_xml_text(seg.source, f"Segment {index}: the source text")
-    tu = etree.Element(
-        _q("trans-unit"), {"id": str(index), "resname": f"{doc_name}:{index}", XML_SPACE: "preserve"}
-    )
+    best = getattr(seg, "best", None)
+    base = getattr(best, "id", None) if best is not None else 0
+    attrs = {"id": str(index), "resname": f"{doc_name}:{index}", XML_SPACE: "preserve"}
+    if base is not None:
+        attrs[TM_BASE] = str(base)
+    tu = etree.Element(_q("trans-unit"), attrs)
     tu.text = "\n        "
     _add(tu, "source", seg.source, "\n        ", **{XML_LANG: src_lang})
-    best = getattr(seg, "best", None)
     if best is not None:
         check_xml_text(best.text, f"Segment {index}: the translation")
         attrs = {XML_LANG: tgt_lang}
@@ -147,12 +167,12 @@ def write_xliff(
 
     Each segment needs ``.index`` and ``.source``, and may have ``.best`` (the
     translation to post-edit, with ``.text``, ``.origin``, ``.engine``, ``.model``,
-    ``.author``, ``.created``, ``.match``) and ``.draft`` — :class:`tm.store.Segment`
-    has them.  Returns the number of units written; :class:`InputError` if a text
-    holds a character XML 1.0 cannot represent.
+    ``.author``, ``.created``, ``.match``, ``.id``) and ``.draft`` — :class:`tm.store.Segment`
+    has them; ``.id`` becomes the unit's ``tm:base``.  Returns the number of units written;
+    :class:`InputError` if a text holds a character XML 1.0 cannot represent.
     """
     check_xml_text(doc_name, "The document name")
-    root = etree.Element(_q("xliff"), {"version": "1.2"}, nsmap={None: XLIFF_NS})
+    root = etree.Element(_q("xliff"), {"version": "1.2"}, nsmap={None: XLIFF_NS, "tm": TM_NS})
     root.text = "\n  "
     file_el = _add(root, "file", None, "\n", original=doc_name, datatype="plaintext",
                    **{"source-language": src_lang, "target-language": tgt_lang})  # fmt: skip
@@ -221,7 +241,12 @@ def iter_xliff(path: PathArg) -> Iterator[XliffSegment]:
             target = "".join(inline_text(t) if t is not None else "" for t in targets) if has_target else None
             segs = [p for p in parts if local_name(p) == "segment"]
             state = segs[0].get("state", "initial") if segs else None
-        yield XliffSegment(_file_name(el) or "", int(uid), source, target, state, line)
+        base = el.get(TM_BASE)
+        if base is not None and not base.strip().isdigit():
+            raise FormatError(f"the tm:base {base!r} of unit {uid} is not a translation id.", path=name, line=line)
+        yield XliffSegment(
+            _file_name(el) or "", int(uid), source, target, state, line, int(base) if base is not None else None
+        )
 
 
 def read_xliff(path: PathArg) -> Iterator[tuple[int, str | None, str | None, int]]:
@@ -240,13 +265,30 @@ def _lf(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def import_xliff(store: Store, path: PathArg, *, author: str | None = None) -> ImportResult:
-    """Record each changed target of the XLIFF file at *path* as a human correction, all or nothing.
+def import_xliff(
+    store: Store, path: PathArg, *, author: str | None = None, overwrite: bool = False
+) -> ImportResult:
+    """Record the post-edits of the XLIFF file at *path* as human translations, all or nothing.
 
     The document is the file's ``original``; a unit's source must be the stored
     segment's source (else the file is for another version of the document: :class:`FormatError`).
-    Targets equal to the segment's current best translation (ignoring surrounding
-    whitespace) are left alone, as are missing or empty ones and copies of the source.
+    Targets are compared with surrounding white space ignored.  Each unit is:
+
+    * *untranslated* when its target is missing, empty or a copy of the source;
+    * *unchanged* when its target is the segment's current translation, or when it is
+      still in a draft state (``new``, ``needs-translation``, ``needs-review-…``, 2.0's
+      ``initial``, or no state) and is one of the segment's stored drafts: nobody reviewed it;
+    * *approved* when it is in a confirmed state (``translated``, ``signed-off``, ``final``,
+      2.0's ``reviewed``), is one of the stored drafts and the segment has no human
+      translation: a human translation equal to that draft is stored;
+    * *updated* otherwise: the target is stored as a human correction (:class:`FormatError`
+      if it holds a line break, which would break the paragraph layout on export).
+
+    A unit whose ``tm:base`` (see :func:`write_xliff`) shows that the segment was corrected
+    in the store after the export, and whose target is not that correction, is a conflict:
+    :class:`ConflictError` naming every such segment, and nothing is stored, unless
+    *overwrite*, which stores the file's text (counted in ``overwritten``).  Files
+    without ``tm:base`` (older exports) are not checked for conflicts.
     """
     from ..workflow import correct_segment
 
@@ -254,6 +296,7 @@ def import_xliff(store: Store, path: PathArg, *, author: str | None = None) -> I
     result = ImportResult(documents=[])
     docs: dict[str, Document] = {}
     seen: set[tuple[str, int]] = set()
+    conflicts: list[tuple[str, int]] = []
     with store.transaction() as conn:
         for unit in iter_xliff(name):
             if not unit.document:
@@ -269,17 +312,61 @@ def import_xliff(store: Store, path: PathArg, *, author: str | None = None) -> I
                 )
             seen.add((doc.name, unit.index))
             segment = _segment(store, doc, unit, name)
-            if unit.target is None or not unit.target.strip() or unit.target.strip() == unit.source.strip():
+            target = (unit.target or "").strip()
+            if not target or target == unit.source.strip():
                 result.untranslated += 1
                 continue
             best = segment.best
-            if best is not None and unit.target.strip() == best.text.strip():
-                result.unchanged += 1
+            drafts = [t for t in segment.translations if t.origin != "human" and t.text.strip() == target]
+            confirmed = unit.state in APPROVED_STATES
+            if best is not None and target == best.text.strip():
+                if not (confirmed and best.origin != "human"):
+                    result.unchanged += 1
+                    continue
+            elif drafts and (unit.state is None or unit.state in DRAFT_STATES):
+                result.unchanged += 1  # a stale draft nobody reviewed, not a correction
                 continue
-            tid = correct_segment(store, conn, doc, unit.index, unit.target, author=author)
+            elif unit.base is not None and best is not None and best.origin == "human" and best.id != unit.base:
+                if not overwrite:
+                    conflicts.append((doc.name, unit.index))
+                    continue
+                result.overwritten += 1
+            if confirmed and drafts and (best is None or best.origin != "human"):
+                tid = correct_segment(store, conn, doc, unit.index, drafts[-1].text, author=author)
+                result.approved += 1
+                result.approvals.append(Correction(doc.name, unit.index, tid))
+                continue
+            if _BREAK.search(target):
+                raise FormatError(
+                    f"the target of unit {unit.index} of {doc.name!r} holds a line break; a segment's "
+                    "translation must be one line (join its lines in the CAT tool and import the file again).",
+                    path=name,
+                    line=unit.line,
+                )
+            tid = correct_segment(store, conn, doc, unit.index, target, author=author)
             result.updated += 1
             result.corrections.append(Correction(doc.name, unit.index, tid))
+        if conflicts:
+            raise ConflictError(f"{name}: {_conflict_message(conflicts)}")
     return result
+
+
+def _conflict_message(conflicts: list[tuple[str, int]]) -> str:
+    by_doc: dict[str, list[int]] = {}
+    for doc, index in conflicts:
+        by_doc.setdefault(doc, []).append(index)
+    parts = []
+    for doc, indexes in by_doc.items():
+        shown = [str(i) for i in indexes[:10]]
+        if len(indexes) > 10:
+            shown.append(f"{len(indexes) - 10} more")
+        listed = shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
+        parts.append(f"{doc} segment{'s' if len(indexes) > 1 else ''} {listed}")
+    verb = "was" if len(conflicts) == 1 else "were"
+    return (
+        f"{', '.join(parts)} {verb} corrected after this file was exported; export it again, "
+        "or pass --overwrite to keep the file's text."
+    )
 
 
 def _segment(store: Store, doc: Document, unit: XliffSegment, path: str) -> Segment:
