@@ -275,6 +275,10 @@ def test_an_explicit_name_that_is_taken_is_an_error_a_derived_one_gets_a_suffix(
     numbered.write_text("لقاء الحاج قاسم\n", encoding="utf-8")
     assert "'doc-1'" in run("translate", str(numbered), "--engine", "none").stderr
     assert json.loads(run("show", "1", "--json").stdout)["doc"] == "alasr-soleimani-putin"  # ids stay ids
+    dated = tmp_path / "20240105.ar.txt"
+    dated.write_text("لقاء الحاج قاسم\n", encoding="utf-8")
+    assert "'doc-20240105'" in run("translate", str(dated), "--engine", "none").stderr
+    assert json.loads(run("show", "20240105", "--json").stdout)["doc"] == "doc-20240105"  # no such id
 
 
 def test_output_that_cannot_be_written_is_refused_before_anything_is_stored(tmp_path: Path):
@@ -316,7 +320,8 @@ def test_export_jsonl_rows_have_the_keys_of_translate_rows(translated: list[dict
 
 def test_reading_commands_do_not_create_a_mistyped_database(tmp_path: Path):
     typo = tmp_path / "typo" / "tm.db"
-    for args in (["docs"], ["show", "x"], ["export", "x"], ["correct", "x", "1", "y"]):
+    for args in (["docs"], ["show", "x"], ["export", "x"], ["correct", "x", "1", "y"], ["qa", "x"],
+                 ["glossary", "check", "x"], ["redraft", "x", "--engine", "transformers"]):
         result = run(*args, "--db", str(typo), ok=False)
         assert result.exit_code == 1
         assert result.stderr.strip().splitlines() == [
@@ -330,3 +335,14 @@ def test_a_file_cut_off_mid_character_is_named_as_such(tmp_path: Path):
     cut.write_bytes("لقاء الحاج قاسم".encode()[:-1])
     result = run("translate", str(cut), "--engine", "none", ok=False)
     assert "ends in the middle of a UTF-8 character" in result.stderr
+
+
+def test_a_memory_translation_with_a_line_break_does_not_break_the_layout(tmp_path: Path):
+    first = SAMPLE.read_text(encoding="utf-8").splitlines()[0]
+    (tmp_path / "tm.csv").write_text(f'ar,en\n{first},"Hajj Qassem meets Putin:\nsecrets revealed"\n',
+                                     encoding="utf-8")
+    run("memory", "import", str(tmp_path / "tm.csv"))
+    rows = jsonl(run("translate", str(SAMPLE), "--engine", "none", "--format", "jsonl").stdout)
+    assert (rows[0]["origin"], rows[0]["target"]) == ("tm-exact", "Hajj Qassem meets Putin: secrets revealed")
+    english = run("export", "alasr-soleimani-putin").stdout
+    assert english.rstrip("\n").count("\n") == SAMPLE.read_text(encoding="utf-8").rstrip("\n").count("\n")

@@ -402,3 +402,50 @@ def test_a_malformed_base_is_refused(store: Store, tmp_path: Path):
     with pytest.raises(FormatError, match="the tm:base 'x' of unit 2 is not a translation id") as info:
         import_xliff(store, path)
     assert info.value.line == 17
+
+
+@pytest.mark.parametrize("overwrite", [False, True])
+def test_a_unit_left_as_exported_never_replaces_a_later_translation(store: Store, tmp_path: Path, overwrite: bool):
+    """Two reviewers get the same file; the second brings back unit 1 (a human translation) untouched."""
+    doc = _doc(store)
+    path = _edit(_export(store, doc, tmp_path / "a.xlf"), {2: "He added: we will continue."},
+                 state="needs-review-translation")  # fmt: skip
+    tid = _correct(store, doc, 1, "The first reviewer's text.")
+    result = import_xliff(store, path, overwrite=overwrite)
+    assert (result.updated, result.overwritten, result.unchanged) == (1, 0, 2)
+    assert store.segment(doc, 1).best.id == tid
+
+
+def test_an_edit_to_another_stored_draft_is_a_correction(store: Store, tmp_path: Path):
+    """A second engine's draft was exported; the translator preferred the first engine's text."""
+    doc = _doc(store)
+    with store.transaction() as conn:
+        store.add_translation(conn, store.segment(doc, 3).id, origin="mt", text="The session closed.",
+                              engine="other")  # fmt: skip
+    path = _edit(_export(store, doc, tmp_path / "a.xlf"), {3: "The meeting ended."}, state="needs-review-translation")
+    result = import_xliff(store, path)
+    assert (result.updated, result.unchanged) == (1, 2)
+    assert (store.segment(doc, 3).best.origin, store.segment(doc, 3).best.text) == ("human", "The meeting ended.")
+
+
+def test_a_draft_approved_while_the_store_moved_on_is_approved(store: Store, tmp_path: Path):
+    doc = _doc(store)
+    path = _edit(_export(store, doc, tmp_path / "a.xlf"), {3: "The meeting ended."}, state="final")
+    with store.transaction() as conn:
+        store.add_translation(conn, store.segment(doc, 3).id, origin="mt", text="The session closed.",
+                              engine="other")  # fmt: skip
+    result = import_xliff(store, path)
+    assert (result.approved, result.updated) == (1, 0)
+    assert store.segment(doc, 3).best.text == "The meeting ended."
+
+
+def test_an_unknown_state_is_a_proposal(store: Store, tmp_path: Path):
+    doc = _doc(store)
+    with store.transaction() as conn:
+        store.add_translation(conn, store.segment(doc, 3).id, origin="mt", text="The session closed.",
+                              engine="other")  # fmt: skip
+    path = _edit(_export(store, doc, tmp_path / "a.xlf"), {3: "The meeting ended."}, state="x-checked")
+    path.write_text(path.read_text(encoding="utf-8").replace("tm:base=", "x-base="), encoding="utf-8")
+    result = import_xliff(store, path)  # an older file: a stored draft in an unknown state was not reviewed
+    assert (result.updated, result.approved, result.unchanged) == (0, 0, 3)
+    assert store.segment(doc, 3).best.origin == "mt"

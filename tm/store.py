@@ -237,13 +237,16 @@ class Store:
         return Document(doc_id, unique, path, sha256, prefix, created, author), rows
 
     def document(self, ref: str | int) -> Document:
-        """The document with id *ref* (a number), else named *ref*; :class:`NotFoundError` if none."""
+        """The document with id *ref* (a number), else named *ref* (or ``doc-<ref>``, as a file named
+        with a number is stored); :class:`NotFoundError` if none."""
         text = str(ref)
         row = None
         if text.isdigit():  # a number is an id (names cannot be numbers; older databases may have some)
             row = self.db.execute("SELECT * FROM documents WHERE id = ?", (int(text),)).fetchone()
         if row is None:
             row = self.db.execute("SELECT * FROM documents WHERE name = ?", (text,)).fetchone()
+        if row is None and text.isdigit():  # a file named 20240105.ar.txt is stored as doc-20240105
+            row = self.db.execute("SELECT * FROM documents WHERE name = ?", (f"doc-{text}",)).fetchone()
         if row is None:
             raise NotFoundError(f"No document {text!r} in {self.path}; `tm docs` lists them.")
         return Document(*row)

@@ -14,17 +14,19 @@ all drafts are stored in one transaction.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from .engines.base import Draft, Engine, Request, TermConstraint
-from .segment import split
+from .segment import LINE_BREAKS, split
 from .store import Document, Store, current_user
 from .terms import Term, TermHit, TermMatcher, forbidden_found, term_found
 from .workflow import SourceText
 
 DEFAULT_FUZZY_THRESHOLD = 75.0
+LINE_BREAK = re.compile(f"\\s*[{re.escape(LINE_BREAKS)}]\\s*")
 
 
 @dataclass
@@ -160,7 +162,7 @@ def translate_document(
         for res, found in zip(results, Memory(store).lookup(sources, threshold=fuzzy_threshold), strict=True):
             if found is None:
                 continue
-            res.target = found.target
+            res.target = _one_line(found.target)
             res.origin = "tm-exact" if found.kind == "exact" else "tm-fuzzy"
             res.match = found.score
             res.details["memory_unit"] = found.unit_id
@@ -235,7 +237,7 @@ def _draft(engine: Engine, todo: list[SegmentResult], hits: list[list[TermHit]],
     requests = [Request(r.source, _constraints(hits[r.index - 1]) if enforce_terms else ()) for r in todo]
     drafts: list[Draft] = engine.translate(requests, progress=progress)
     for res, draft in zip(todo, drafts, strict=True):
-        res.target = " ".join(draft.text.split("\n"))  # a draft must not break the layout
+        res.target = _one_line(draft.text)
         res.origin = "mt"
         res.engine = engine.name
         res.model = engine.model
@@ -260,3 +262,8 @@ def _store(store: Store, conn: Any, results: list[SegmentResult], segment_ids: l
             match=res.match,
             details={**res.details, "terms": res.terms} if res.terms else res.details,
         )
+
+
+def _one_line(text: str) -> str:
+    """*text* with its line breaks made spaces: a segment's draft must not break the article's layout."""
+    return LINE_BREAK.sub(" ", text).strip() if LINE_BREAK.search(text) else text

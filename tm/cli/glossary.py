@@ -302,11 +302,13 @@ def check(target: str, specs: tuple[str, ...], allow_untranslated: bool, as_json
         tm glossary check draft.jsonl --allow-untranslated
         tm glossary check pairs.tsv --glossary political --glossary desk.csv --json
     """
+    from pathlib import Path
+
     from ..glossary import load_terms
     from ..termcheck import check as run_check
     from ..termcheck import pairs_for
 
-    with open_store(db) as store:
+    with open_store(db, create=Path(target).exists()) as store:  # a document must already be stored
         terms = load_terms(store, list(specs) or [DEFAULT])
         report = run_check(pairs_for(store, target), terms, allow_untranslated=allow_untranslated)
     if as_json:

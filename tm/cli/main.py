@@ -72,8 +72,8 @@ def _emit(result: Any, fmt: str, out: str | None, what: str) -> None:
 @click.option("--no-memory", is_flag=True, help="Do not reuse the translation memory.")
 @click.option("--fuzzy-threshold", type=click.FloatRange(0, 100), default=75.0, show_default=True,
               help="Lowest fuzzy match (percent) reused as a draft.")
-@click.option("--name", default=None, help="Document name; an error if taken [default: the file name without "
-              "extensions, with -2, -3… added if taken].")
+@click.option("--name", default=None, help="Document name; an error if taken or a number [default: the file "
+              "name without extensions, with -2, -3… added if taken, doc- before a number].")
 @click.option("--author", default=None, help="Who ran it [default: $TM_AUTHOR or the login name].")
 @db_option
 def translate(file: str, out: str | None, fmt: str, engine: str | None, model: str | None, batch_size: int,
@@ -132,10 +132,11 @@ def redraft(doc: str, out: str | None, fmt: str, engine: str | None, model: str 
     """Draft every segment of the stored document DOC again, with another engine or model.
 
     The new drafts are stored beside the document's other translations (nothing is
-    replaced; the memory is not consulted), so two engines can be compared on the same
+    deleted; the memory is not consulted), so two engines can be compared on the same
     segments: correct the document afterwards, then `tm score --by engine --compare A B`.
-    Drafts are scored against corrections stored after them. Writes the new drafts as
-    `tm translate` does.
+    Drafts are scored against corrections stored after them. As the latest drafts, the
+    new ones are what `tm export`, `tm qa` and `tm glossary check` give for segments
+    not yet corrected. Writes the new drafts as `tm translate` does.
 
     \b
     Example:

@@ -227,7 +227,9 @@ def qa(doc: str | None, src: str | None, hyp: str | None, glossaries: tuple[str,
                          "or --src FILE and --hyp FILE.")
     if doc is not None and src is not None:
         raise InputError(f"Give either the document {doc!r} or --src and --hyp files, not both.")
-    with open_store(db) as store:
+    from pathlib import Path
+
+    with open_store(db, create=doc is None or Path(doc).exists()) as store:  # a document must be stored
         terms, note = load_qa_terms(store, _specs(glossaries, no_glossary))
         if doc is not None:
             report = check_document(store, doc, terms)

@@ -27,15 +27,16 @@ def import_xliff_command(file: str, author: str | None, overwrite: bool, db: str
     * a changed target becomes a human correction and enters the memory;
     * a draft confirmed unchanged (state translated, signed-off or final) is
       approved: stored as a human translation equal to the draft;
-    * a draft still in a draft state (needs-review-translation, needs-translation,
-      new, or no state) was not reviewed and is left alone, as are targets equal
-      to the current translation and empty ones.
+    * a draft in any other state (needs-review-translation, new, x-…, or none)
+      was not reviewed and is left alone, as are targets equal to the current
+      translation and empty ones.
 
-    The export records in each unit (tm:base) which translation was current.  If
-    a segment was corrected in tm after the export and the file's target differs
-    from that correction, the import is refused, naming the segments: export the
-    document again, or pass --overwrite to store the file's text anyway.  A target
-    with a line break is refused too.  All units are stored or, on any error, none.
+    The export records in each unit (tm:base) which translation was current; a
+    target left as exported never replaces a newer translation.  If a segment was
+    corrected in tm after the export and the file's target was edited, the import
+    is refused, naming the segments: export the document again, or pass
+    --overwrite to store the file's text anyway.  A target with a line break is
+    refused too.  All units are stored or, on any error, none.
 
     \b
     Example:

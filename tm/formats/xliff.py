@@ -43,17 +43,15 @@ from ._xml import (
 )
 
 if TYPE_CHECKING:
-    from ..store import Document, Segment, Store
+    from ..store import Document, Segment, Store, Translation
 
 XLIFF_NS = "urn:oasis:names:tc:xliff:document:1.2"
 TM_NS = "urn:x-tm:xliff"  # tm's extension attributes (tm:base)
 TM_BASE = f"{{{TM_NS}}}base"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 _QUALIFIER = {"mt": "mt-suggestion", "tm-exact": "exact-match", "tm-fuzzy": "fuzzy-match"}
-# Target states (XLIFF 1.2, and 2.0's initial/reviewed) that say the text is still a proposal,
-# or that the translator confirmed it.  A unit without a state counts as a draft.
-DRAFT_STATES = frozenset({"new", "needs-translation", "needs-review-translation", "needs-adaptation",
-                          "needs-l10n", "needs-review-adaptation", "needs-review-l10n", "initial"})  # fmt: skip
+# Target states (XLIFF 1.2, and 2.0's reviewed) that say the translator confirmed the text; any
+# other state (needs-review-translation, new, 2.0's initial, x-… or none) says it is still a proposal.
 APPROVED_STATES = frozenset({"translated", "signed-off", "final", "reviewed"})
 _BREAK = re.compile(f"[{re.escape(LINE_BREAKS)}]")
 
@@ -272,23 +270,24 @@ def import_xliff(
 
     The document is the file's ``original``; a unit's source must be the stored
     segment's source (else the file is for another version of the document: :class:`FormatError`).
-    Targets are compared with surrounding white space ignored.  Each unit is:
+    Targets are compared with surrounding white space ignored.  A state of ``translated``,
+    ``signed-off``, ``final`` (or 2.0's ``reviewed``) confirms the target; any other state
+    (``needs-review-translation``, ``new``, 2.0's ``initial``, ``x-…`` or none) leaves it a
+    proposal.  Each unit is:
 
     * *untranslated* when its target is missing, empty or a copy of the source;
-    * *unchanged* when its target is the segment's current translation, or when it is
-      still in a draft state (``new``, ``needs-translation``, ``needs-review-…``, 2.0's
-      ``initial``, or no state) and is one of the segment's stored drafts: nobody reviewed it;
-    * *approved* when it is in a confirmed state (``translated``, ``signed-off``, ``final``,
-      2.0's ``reviewed``), is one of the stored drafts and the segment has no human
-      translation: a human translation equal to that draft is stored;
+    * *approved* when a confirmed target is the draft the file was exported with
+      (``tm:base``; in older files without it, any stored draft) or the current draft, and
+      the segment has no human translation: a human translation equal to it is stored;
+    * *unchanged* when its target is the segment's current translation, or the translation
+      the file was exported with (the store's newer translation stands), or, in older files,
+      any stored draft;
+    * a *conflict* when the target was edited and the segment was corrected in the store
+      after the export (a human translation other than ``tm:base``): :class:`ConflictError`
+      naming every such segment, and nothing is stored, unless *overwrite*, which stores
+      the file's text (counted in ``overwritten``);
     * *updated* otherwise: the target is stored as a human correction (:class:`FormatError`
       if it holds a line break, which would break the paragraph layout on export).
-
-    A unit whose ``tm:base`` (see :func:`write_xliff`) shows that the segment was corrected
-    in the store after the export, and whose target is not that correction, is a conflict:
-    :class:`ConflictError` naming every such segment, and nothing is stored, unless
-    *overwrite*, which stores the file's text (counted in ``overwritten``).  Files
-    without ``tm:base`` (older exports) are not checked for conflicts.
     """
     from ..workflow import correct_segment
 
@@ -316,26 +315,20 @@ def import_xliff(
             if not target or target == unit.source.strip():
                 result.untranslated += 1
                 continue
-            best = segment.best
-            drafts = [t for t in segment.translations if t.origin != "human" and t.text.strip() == target]
-            confirmed = unit.state in APPROVED_STATES
-            if best is not None and target == best.text.strip():
-                if not (confirmed and best.origin != "human"):
-                    result.unchanged += 1
-                    continue
-            elif drafts and (unit.state is None or unit.state in DRAFT_STATES):
-                result.unchanged += 1  # a stale draft nobody reviewed, not a correction
+            kind, approved = _decide(unit, segment, target)
+            if kind == "unchanged":
+                result.unchanged += 1
                 continue
-            elif unit.base is not None and best is not None and best.origin == "human" and best.id != unit.base:
+            if kind == "approve" and approved is not None:
+                tid = correct_segment(store, conn, doc, unit.index, approved.text, author=author)
+                result.approved += 1
+                result.approvals.append(Correction(doc.name, unit.index, tid))
+                continue
+            if kind == "conflict":
                 if not overwrite:
                     conflicts.append((doc.name, unit.index))
                     continue
                 result.overwritten += 1
-            if confirmed and drafts and (best is None or best.origin != "human"):
-                tid = correct_segment(store, conn, doc, unit.index, drafts[-1].text, author=author)
-                result.approved += 1
-                result.approvals.append(Correction(doc.name, unit.index, tid))
-                continue
             if _BREAK.search(target):
                 raise FormatError(
                     f"the target of unit {unit.index} of {doc.name!r} holds a line break; a segment's "
@@ -349,6 +342,29 @@ def import_xliff(
         if conflicts:
             raise ConflictError(f"{name}: {_conflict_message(conflicts)}")
     return result
+
+
+def _decide(unit: XliffSegment, segment: Segment, target: str) -> tuple[str, Translation | None]:
+    """What a unit's (non-empty) *target* means: ``unchanged``, ``approve`` (with the draft
+    approved), ``conflict`` or ``update``.  See :func:`import_xliff`."""
+    best = segment.best
+    corrected = best is not None and best.origin == "human"
+    confirmed = unit.state in APPROVED_STATES  # any other state, known or not, is a proposal
+    if best is not None and target == best.text.strip():
+        return ("approve", best) if confirmed and not corrected else ("unchanged", None)
+    if unit.base is not None:  # the file names the translation it was exported with
+        exported = next((t for t in segment.translations if t.id == unit.base), None)
+        if exported is not None and target == exported.text.strip():  # untouched; the store moved on
+            if confirmed and not corrected and exported.origin != "human":
+                return "approve", exported
+            return "unchanged", None
+        if corrected and best is not None and best.id != unit.base:
+            return "conflict", None
+        return "update", None
+    drafts = [t for t in segment.translations if t.origin != "human" and t.text.strip() == target]
+    if drafts:  # an older file: a stored draft, approved or left as it was
+        return ("approve", drafts[-1]) if confirmed and not corrected else ("unchanged", None)
+    return "update", None
 
 
 def _conflict_message(conflicts: list[tuple[str, int]]) -> str:
