@@ -346,3 +346,17 @@ def test_a_memory_translation_with_a_line_break_does_not_break_the_layout(tmp_pa
     assert (rows[0]["origin"], rows[0]["target"]) == ("tm-exact", "Hajj Qassem meets Putin: secrets revealed")
     english = run("export", "alasr-soleimani-putin").stdout
     assert english.rstrip("\n").count("\n") == SAMPLE.read_text(encoding="utf-8").rstrip("\n").count("\n")
+
+
+def test_translating_with_a_glossary_does_not_import_lxml(tmp_path: Path):
+    code = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from tm.cli import cli\n"
+        f"r = CliRunner().invoke(cli, ['translate', {str(SAMPLE)!r}, '--engine', 'none'])\n"
+        "assert r.exit_code == 0, r.output\n"
+        "assert 'lxml' not in sys.modules\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env={"XDG_DATA_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"})
+    assert proc.returncode == 0, proc.stderr

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConflictError, InputError, NotFoundError
-from .formats.tbx import TermLike
+from .formats.records import TermLike
 from .formats.termfile import (
     FORMATS,
     Record,

@@ -31,13 +31,12 @@ in what is translated).  Notes from any level of the entry are joined with " / "
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
 
 from lxml import etree
 
 from ..errors import FormatError, InputError
+from .records import Record, TermLike
 
 TBX_NS = "urn:iso:std:iso:30042:ed-2"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -46,30 +45,6 @@ ADMITTED = "admittedTerm-admn-sts"
 DEPRECATED = "deprecatedTerm-admn-sts"
 _RULED_OUT = frozenset({DEPRECATED, "supersededTerm-admn-sts", "deprecatedTerm", "supersededTerm"})
 _PREFERRED = frozenset({PREFERRED, "preferredTerm"})
-
-
-class TermLike(Protocol):
-    """What :func:`write_tbx` needs of an entry."""
-
-    ar: str
-    en: str
-    variants: list[str]
-    alternatives: list[str]
-    forbidden: list[str]
-    note: str | None
-
-
-@dataclass
-class Record:
-    """One term as read from a term file (TBX, CSV or TSV); ``line`` is where it starts (1-based)."""
-
-    ar: str
-    en: str
-    variants: list[str] = field(default_factory=list)
-    forbidden: list[str] = field(default_factory=list)
-    alternatives: list[str] = field(default_factory=list)
-    note: str | None = None
-    line: int | None = None
 
 
 def _local(el: etree._Element) -> str:

@@ -26,7 +26,7 @@ from pathlib import Path
 from ..errors import FormatError, InputError
 from ..normalize import normalize
 from ..terms import Term, english_has, forbidden_found, term_key
-from .tbx import Record, TermLike, read_tbx, tbx_bytes
+from .records import Record, TermLike
 
 COLUMNS = ("ar", "en", "variants", "forbidden", "note", "alternatives")
 LISTS = ("variants", "forbidden", "alternatives")
@@ -195,6 +195,8 @@ def read_terms_file(path: str | Path) -> list[Record]:
         raise InputError(f"Cannot read {name}: {exc.strerror or exc}.") from None
     fmt = file_format(path, data)
     if fmt == "tbx":
+        from .tbx import read_tbx
+
         records = read_tbx(path)
     else:
         records = _read_table(decode_utf8(data, name), name, fmt)
@@ -222,6 +224,8 @@ def read_terms_file(path: str | Path) -> list[Record]:
 def dumps(entries: Sequence[TermLike], fmt: str, *, title: str = "tm glossary") -> bytes:
     """*entries* as a CSV, TSV or TBX file's bytes (UTF-8)."""
     if fmt == "tbx":
+        from .tbx import tbx_bytes
+
         return tbx_bytes(entries, title=title)
     if fmt not in ("csv", "tsv"):
         raise InputError(f"Unknown glossary format {fmt!r}; use csv, tsv or tbx.")
