@@ -360,3 +360,15 @@ def test_translating_with_a_glossary_does_not_import_lxml(tmp_path: Path):
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           env={"XDG_DATA_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"})
     assert proc.returncode == 0, proc.stderr
+
+
+def test_checking_files_leaves_no_mistyped_database_behind(tmp_path: Path):
+    typo = tmp_path / "typo.db"
+    pairs = tmp_path / "pairs.tsv"
+    pairs.write_text("قال المرشد الأعلى\tThe Supreme Leader said\n", encoding="utf-8")
+    assert run("glossary", "check", str(pairs), "--db", str(typo)).stdout.startswith("OK: 1 segments")
+    src, hyp = tmp_path / "a.ar", tmp_path / "a.en"
+    src.write_text("قال المرشد الأعلى\n", encoding="utf-8")
+    hyp.write_text("The Supreme Leader said\n", encoding="utf-8")
+    run("qa", "--src", str(src), "--hyp", str(hyp), "--db", str(typo))
+    assert not typo.exists()

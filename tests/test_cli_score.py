@@ -209,3 +209,11 @@ def test_scoring_a_mistyped_database_is_an_error(tmp_path: Path) -> None:
     result = run("score", "--db", str(typo), code=1)
     assert result.stderr.startswith(f"Error: No database at {typo}")
     assert not typo.exists()
+
+
+def test_hter_histogram_keeps_drafts_over_100_in_a_bar_of_their_own() -> None:
+    from tm.report import hter_bins, hter_histogram
+
+    counts, over = hter_bins([0.0, 4.9, 5.0, 99.0, 100.0, 100.1, 250.0, 1480.0])
+    assert (counts[0], counts[1], counts[19], sum(counts), over) == (2, 1, 2, 5, 3)
+    assert hter_histogram([0.0, 250.0]).startswith('<img alt="plot" src="data:image/png;base64,')

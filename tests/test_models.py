@@ -116,6 +116,26 @@ def test_pull_uncached_offline_is_the_translate_message():
     assert lines[0].startswith("Error: Model nobody-xyz/no-such-model is not in the Hugging Face cache")
 
 
+def test_pull_messages_name_what_pull_and_convert_can_do(tmp_path: Path):
+    result = run("model", "pull", "nobody-xyz/no-such-model")
+    assert result.output.rstrip().endswith("run `tm model pull nobody-xyz/no-such-model` on a networked machine and "
+                                           "copy its Hugging Face cache here, or convert a local copy with "
+                                           "`tm model convert DIR`.")
+    assert "--model" not in result.output and "--engine" not in result.output
+    result = run("model", "convert", "Helsinki-NLP/opus-mt-ar-en")
+    assert result.exit_code == 1 and "(for a hub id: `tm model pull Helsinki-NLP/opus-mt-ar-en`)" in result.output
+    result = run("model", "convert", str(tmp_path))
+    assert result.exit_code == 1 and "holds no config.json" in result.output and "hub id" not in result.output
+
+
+def test_a_snapshot_without_weights_is_listed_as_incomplete(tmp_path: Path):
+    fake_hub(tmp_path, "org/half", None, {"model_type": "marian", "architectures": ["MarianMTModel"]})
+    (entry,) = list_models()
+    assert (entry.model, entry.complete) == ("org/half", False)
+    assert "hub (no weights: pull again)" in run("model", "list").output
+    assert json.loads(run("model", "list", "--json").output)[0]["complete"] is False
+
+
 def test_pull_of_a_path_points_to_convert(tmp_path: Path):
     result = run("model", "pull", str(tmp_path))
     assert result.exit_code == 1 and "tm model convert" in result.output

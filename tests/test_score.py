@@ -319,6 +319,16 @@ def test_compare_samples_large_sets_and_refuses_disjoint_systems() -> None:
         compare("a", {1: row}, "b", {2: row})
 
 
+@pytest.mark.parametrize("test", ["bs", "ar"])
+def test_identical_drafts_differ_by_nothing(test: str) -> None:
+    rows = {i: r for i, r in enumerate(stats.pair_stats(["a b c d", "x y", "one two three"],
+                                                         ["a b c e", "x z", "one two three"]))}
+    c = compare("model-1", rows, "model-2", dict(rows), test=test, trials=100)
+    assert [(m.a == m.b, m.p_value) for m in c.metrics] == [(True, 1.0)] * 3  # sacrebleu alone says 0.001/0.0001
+    with pytest.raises(InputError, match="'model-1' was given twice"):
+        compare("model-1", rows, "model-1", rows)
+
+
 def test_compare_unknown_engine(store: Store) -> None:
     build(store, {"ea": [edit(REFS[0], 0.2, 1)]}, [REFS[0]])
     with pytest.raises(InputError, match="scored engines: ea"):

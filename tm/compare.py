@@ -112,6 +112,8 @@ def compare(
 
     if test not in TESTS:
         raise InputError(f"Unknown paired test {test!r}; use bs (paired bootstrap) or ar (randomisation).")
+    if a == b:
+        raise InputError(f"Compare two different systems; {a!r} was given twice.")
     shared = sorted(set(rows_a) & set(rows_b))
     if not shared:
         raise InputError(f"{a} and {b} drafted no corrected segment in common; nothing to compare.")
@@ -130,10 +132,14 @@ def compare(
     signatures, scores = paired()
     result = Comparison(a, b, test, paired.n_samples, str(paired._seed).lower(), len(shared), len(chosen),
                         signatures={name: str(sig) for name, sig in signatures.items()})
+    # Drafts identical segment by segment differ by nothing, but sacrebleu still reports its
+    # smallest p-value for them (0.001 bootstrap, 0.0001 randomisation): say p = 1.
+    same = bool(np.array_equal(matrix[: len(chosen)], matrix[len(chosen) :]))
     for (name, _), label in zip(_METRICS, [k for k in scores if k != "System"], strict=True):
         base, other = cast(list[Any], scores[label])
         result.metrics.append(MetricTest(
-            metric=name, a=float(base.score), b=float(other.score), p_value=float(other.p_value),
+            metric=name, a=float(base.score), b=float(other.score),
+            p_value=1.0 if same else float(other.p_value),
             a_mean=_opt(base.mean), a_ci=_opt(base.ci), b_mean=_opt(other.mean), b_ci=_opt(other.ci),
         ))
     return result

@@ -24,7 +24,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from tm.engines.hub import looks_like_path, resolve_model
+from tm.engines.hub import has_weights, looks_like_path, resolve_model
 from tm.errors import EngineError, InputError, ModelUnavailableError
 
 #: quantisations CTranslate2 can store; the CLI offers the first three
@@ -58,6 +58,7 @@ class ModelEntry:
     quantization: str | None
     size: int  # bytes on disk
     path: str
+    complete: bool = True  # a hub snapshot with weights (an interrupted download may have none)
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -189,14 +190,25 @@ def pull_model(model: str, quantization: str = "int8", *, cache: Path | None = N
     """Download hub model *model* into the Hugging Face cache (if needed) and convert it."""
     if looks_like_path(model):
         raise InputError(f"{model} is a path; use `tm model convert {model}` for a local model.")
-    return ensure_converted(model, quantization, cache=cache)
+    source = resolve_model(model, hint=_pull_hint)
+    return ensure_converted(model, quantization, source=source, cache=cache)
+
+
+def _pull_hint(model: str) -> str:
+    return (f"run `tm model pull {model}` on a networked machine and copy its Hugging Face cache here, "
+            "or convert a local copy with `tm model convert DIR`.")
 
 
 def convert_local(path: str, quantization: str = "int8", *, cache: Path | None = None) -> ConvertedModel:
     """Convert the transformers model in directory *path* (once per content and quantisation)."""
-    if not Path(path).expanduser().is_dir():
+    directory = Path(path).expanduser()
+    if not directory.is_dir():
+        pull = "" if looks_like_path(path) else f" (for a hub id: `tm model pull {path}`)"
         raise ModelUnavailableError(f"Model directory {path} does not exist; pass a directory holding "
-                                    "a transformers model (config.json and weights).")
+                                    f"a transformers model (config.json and weights){pull}.")
+    if not (directory / "config.json").is_file():
+        raise ModelUnavailableError(f"Model directory {path} holds no config.json; pass a directory holding "
+                                    "a transformers model saved with save_pretrained.")
     return ensure_converted(str(Path(path).expanduser().resolve()), quantization, cache=cache)
 
 
@@ -231,7 +243,8 @@ def hub_models() -> list[ModelEntry]:
         model = repo.name[len("models--"):].replace("--", "/")
         for snap in sorted((repo / "snapshots").glob("*")):
             if snap.is_dir() and _translation_config(snap / "config.json"):
-                entries.append(ModelEntry("hub", model, snap.name, None, _size(snap), str(snap)))
+                entries.append(ModelEntry("hub", model, snap.name, None, _size(snap), str(snap),
+                                          complete=has_weights(snap)))
     return entries
 
 

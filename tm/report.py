@@ -43,13 +43,26 @@ def _png(fig: Any) -> str:
     return f'<img alt="plot" src="data:image/png;base64,{base64.b64encode(buf.getvalue()).decode("ascii")}">'
 
 
+def hter_bins(values: list[float]) -> tuple[list[int], int]:
+    """Counts of sentence HTER in the bins [0, 5), [5, 10) … [95, 100], and how many are over 100."""
+    counts = [0] * 20
+    for v in values:
+        if v <= 100.0:
+            counts[min(int(v // 5), 19)] += 1
+    return counts, sum(v > 100.0 for v in values)
+
+
 def hter_histogram(values: list[float]) -> str:
-    """An ``<img>`` with the histogram of sentence HTER (over 100 drawn as 100)."""
+    """An ``<img>`` with the histogram of sentence HTER in bins of 5, and one bar for all over 100."""
     from matplotlib.figure import Figure
 
+    counts, over = hter_bins(values)
     fig = Figure(figsize=(7, 3))
     ax = fig.add_subplot()
-    ax.hist([min(v, 100.0) for v in values], bins=20, range=(0, 100), color="#3d7cc9", edgecolor="white")
+    ax.bar([2.5 + 5 * i for i in range(20)], counts, width=5, color="#3d7cc9", edgecolor="white")
+    if over:  # a draft longer than its correction can need more edits than the correction has words
+        ax.bar(107.5, over, width=5, color="#b3261e", edgecolor="white")
+        ax.set_xticks([0, 20, 40, 60, 80, 100, 107.5], ["0", "20", "40", "60", "80", "100", ">100"])
     ax.set_xlabel("HTER (% of words edited by the desk)")
     ax.set_ylabel("drafts")
     ax.spines[["top", "right"]].set_visible(False)

@@ -43,6 +43,12 @@ def check_output(out: str | None) -> None:
         raise click.ClickException(f"Cannot write {out}: permission denied.")
 
 
+def existing_or_scratch(db: str | None) -> str | None:
+    """*db*, or an in-memory store when a given *db* does not exist: for commands that read files
+    and use the store only for its glossaries, so a mistyped ``--db`` leaves no file behind."""
+    return ":memory:" if db is not None and db != ":memory:" and not os.path.exists(db) else db
+
+
 @contextmanager
 def open_store(db: str | None, *, create: bool = True) -> Iterator[Any]:
     """Open the store for one command and close it afterwards (*create*: see :meth:`Store.open`)."""

@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from . import cli
-from .common import TMGroup, db_option, echo_json, echo_table, json_option, open_store
+from .common import TMGroup, db_option, echo_json, echo_table, existing_or_scratch, json_option, open_store
 
 DEFAULT = "political"
 
@@ -308,7 +308,8 @@ def check(target: str, specs: tuple[str, ...], allow_untranslated: bool, as_json
     from ..termcheck import check as run_check
     from ..termcheck import pairs_for
 
-    with open_store(db, create=Path(target).exists()) as store:  # a document must already be stored
+    files = Path(target).exists()  # a file is checked with the glossaries of db, if it exists
+    with open_store(existing_or_scratch(db) if files else db, create=False) as store:
         terms = load_terms(store, list(specs) or [DEFAULT])
         report = run_check(pairs_for(store, target), terms, allow_untranslated=allow_untranslated)
     if as_json:

@@ -108,4 +108,6 @@ def list_models(as_json: bool) -> None:
     for row in rows:
         row["size"] = _megabytes(row["size"])
         row["revision"] = row["revision"][:12]
+        if not row["complete"]:
+            row["kind"] += " (no weights: pull again)"
     echo_table(rows, ["kind", "model", "revision", "quantization", "size", "path"])

@@ -7,7 +7,7 @@ from typing import Any
 import click
 
 from . import cli
-from .common import check_output, db_option, echo_json, echo_table, json_option, open_store
+from .common import check_output, db_option, echo_json, echo_table, existing_or_scratch, json_option, open_store
 
 TERMS_LIMIT = 10_000  # drafts above which term accuracy needs an explicit --glossary
 QA_LIMIT = 5_000  # segments above which the HTML report's QA needs --doc
@@ -229,7 +229,8 @@ def qa(doc: str | None, src: str | None, hyp: str | None, glossaries: tuple[str,
         raise InputError(f"Give either the document {doc!r} or --src and --hyp files, not both.")
     from pathlib import Path
 
-    with open_store(db, create=doc is None or Path(doc).exists()) as store:  # a document must be stored
+    files = doc is None or Path(doc).exists()  # files are checked with the glossaries of db, if it exists
+    with open_store(existing_or_scratch(db) if files else db, create=False) as store:
         terms, note = load_qa_terms(store, _specs(glossaries, no_glossary))
         if doc is not None:
             report = check_document(store, doc, terms)

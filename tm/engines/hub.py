@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from tm.errors import ModelUnavailableError
@@ -54,11 +55,12 @@ def _local_dir(model: str) -> str:
     return str(path.resolve())
 
 
-def _has_weights(path: Path) -> bool:
+def has_weights(path: Path) -> bool:
+    """Whether a model directory holds PyTorch weights (safetensors or pytorch_model*.bin)."""
     return any(path.glob("*.safetensors")) or any(path.glob("pytorch_model*.bin"))
 
 
-def _snapshot(model: str, *, offline: bool) -> str:
+def _snapshot(model: str, *, offline: bool, hint: Callable[[str], str]) -> str:
     from huggingface_hub import snapshot_download
     from huggingface_hub.errors import (
         GatedRepoError,
@@ -92,20 +94,22 @@ def _snapshot(model: str, *, offline: bool) -> str:
             why = "offline" if offline else "no connection"
             raise ModelUnavailableError(
                 f"Model {model} is not in the Hugging Face cache and the hub cannot be reached ({why}); "
-                + _hint(model)
+                + hint(model)
             ) from None
         except OSError as exc:
             detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise ModelUnavailableError(
-                f"Model {model} could not be fetched from the Hugging Face hub ({detail}); " + _hint(model)
+                f"Model {model} could not be fetched from the Hugging Face hub ({detail}); " + hint(model)
             ) from None
-        if _has_weights(Path(path)):
+        if has_weights(Path(path)):
             break
     return path
 
 
-def resolve_model(model: str) -> str:
+def resolve_model(model: str, *, hint: Callable[[str], str] = _hint) -> str:
     """The local directory holding *model*: the directory itself, or the hub snapshot.
+
+    *hint* gives the end of the message when a hub model cannot be had (what to do instead).
 
     A hub id is looked up in the cache only when ``HF_HUB_OFFLINE`` is set, and otherwise
     downloaded (falling back to the cache when the hub cannot be reached).  Raises
@@ -116,15 +120,15 @@ def resolve_model(model: str) -> str:
         raise ModelUnavailableError("No model given; pass --model with a hub id or a model directory.")
     if looks_like_path(model):
         return _local_dir(model)
-    path = Path(_snapshot(model, offline=hub_offline()))
+    path = Path(_snapshot(model, offline=hub_offline(), hint=hint))
     if not (path / "config.json").is_file():
         raise ModelUnavailableError(
             f"Model {model} has no config.json on the Hugging Face hub; it is not a transformers model."
         )
-    if not _has_weights(path):
+    if not has_weights(path):
         raise ModelUnavailableError(
             f"Model {model} has no PyTorch weights (safetensors or pytorch_model.bin) in the cache; "
-            + _hint(model)
+            + hint(model)
         )
     return str(path)
 
