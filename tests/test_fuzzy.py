@@ -198,3 +198,22 @@ def test_short_segments(tmp_path: Path, query: str, threshold: float, found: boo
         assert bool(hits) == found
         if hits:
             assert hits[0][0] == pytest.approx(_brute(store, words(key(query))))
+
+
+def test_an_import_indexes_the_same_whatever_its_block_size(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    lines = _un_lines(300)
+    indexes = []
+    import tm.memory
+
+    monkeypatch.setattr(tm.memory, "BATCH", 20)  # units handed to the indexer at a time
+    monkeypatch.setattr(fuzzy, "MAX_CHUNKS", 3)
+    for block in (fuzzy.BLOCK, 40):  # one block, then eight (and compaction of words in more than 3 chunks)
+        monkeypatch.setattr(fuzzy, "BLOCK", block)
+        store = Store.open(tmp_path / f"b{block}.db")
+        import_units(store, (TMUnit(s, "en", i) for i, s in enumerate(lines)), file="f", author="t")
+        (chunks,) = store.db.execute("SELECT max(c) FROM (SELECT count(*) c FROM memory_postings GROUP BY token)"
+                                     ).fetchone()  # fmt: skip
+        indexes.append((_postings(store), chunks))
+        store.close()
+    assert indexes[0][0] == indexes[1][0] and len(indexes[0][0]) > 500
+    assert indexes[0][1] == 1 and 1 < indexes[1][1] <= 3
