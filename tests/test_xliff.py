@@ -416,12 +416,17 @@ def test_a_unit_left_as_exported_never_replaces_a_later_translation(store: Store
     assert store.segment(doc, 1).best.id == tid
 
 
-def test_an_edit_to_another_stored_draft_is_a_correction(store: Store, tmp_path: Path):
-    """A second engine's draft was exported; the translator preferred the first engine's text."""
-    doc = _doc(store)
+def _redraft_segment_3(store: Store, doc) -> None:
+    """A second engine's draft of segment 3, now its latest."""
     with store.transaction() as conn:
         store.add_translation(conn, store.segment(doc, 3).id, origin="mt", text="The session closed.",
                               engine="other")  # fmt: skip
+
+
+def test_an_edit_to_another_stored_draft_is_a_correction(store: Store, tmp_path: Path):
+    """A second engine's draft was exported; the translator preferred the first engine's text."""
+    doc = _doc(store)
+    _redraft_segment_3(store, doc)
     path = _edit(_export(store, doc, tmp_path / "a.xlf"), {3: "The meeting ended."}, state="needs-review-translation")
     result = import_xliff(store, path)
     assert (result.updated, result.unchanged) == (1, 2)
@@ -431,9 +436,7 @@ def test_an_edit_to_another_stored_draft_is_a_correction(store: Store, tmp_path:
 def test_a_draft_approved_while_the_store_moved_on_is_approved(store: Store, tmp_path: Path):
     doc = _doc(store)
     path = _edit(_export(store, doc, tmp_path / "a.xlf"), {3: "The meeting ended."}, state="final")
-    with store.transaction() as conn:
-        store.add_translation(conn, store.segment(doc, 3).id, origin="mt", text="The session closed.",
-                              engine="other")  # fmt: skip
+    _redraft_segment_3(store, doc)
     result = import_xliff(store, path)
     assert (result.approved, result.updated) == (1, 0)
     assert store.segment(doc, 3).best.text == "The meeting ended."
@@ -441,9 +444,7 @@ def test_a_draft_approved_while_the_store_moved_on_is_approved(store: Store, tmp
 
 def test_an_unknown_state_is_a_proposal(store: Store, tmp_path: Path):
     doc = _doc(store)
-    with store.transaction() as conn:
-        store.add_translation(conn, store.segment(doc, 3).id, origin="mt", text="The session closed.",
-                              engine="other")  # fmt: skip
+    _redraft_segment_3(store, doc)
     path = _edit(_export(store, doc, tmp_path / "a.xlf"), {3: "The meeting ended."}, state="x-checked")
     path.write_text(path.read_text(encoding="utf-8").replace("tm:base=", "x-base="), encoding="utf-8")
     result = import_xliff(store, path)  # an older file: a stored draft in an unknown state was not reviewed
