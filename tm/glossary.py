@@ -374,9 +374,6 @@ def remove(store: Store, name: str, ar: str) -> Entry:
     return found[1]
 
 
-# -- term files --------------------------------------------------------------------------
-
-
 # -- import, export, defaults --------------------------------------------------------------
 
 

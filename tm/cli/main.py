@@ -94,7 +94,6 @@ def translate(file: str, out: str | None, fmt: str, engine: str | None, model: s
         cat article.ar.txt | tm translate - --engine none --format jsonl
     """
     from ..engines import default_engine_name, get_engine
-    from ..glossary import load_terms
     from ..translate import translate_document
     from ..workflow import read_source, read_source_file
 
@@ -106,7 +105,7 @@ def translate(file: str, out: str | None, fmt: str, engine: str | None, model: s
     if name:
         source = type(source)(source.text, name, source.path, source.sha256)
     with open_store(db) as store:
-        terms = [] if no_glossary else load_terms(store, list(glossaries) or ["political"])
+        terms = [] if no_glossary else _load_terms(store, glossaries)
         engine_name = engine or default_engine_name()
         mt = None
         if engine_name != "none":
@@ -145,7 +144,6 @@ def redraft(doc: str, out: str | None, fmt: str, engine: str | None, model: str 
         tm redraft article --model ./my-finetuned-opus-mt --format jsonl
     """
     from ..engines import default_engine_name, get_engine
-    from ..glossary import load_terms
     from ..translate import redraft_document
 
     check_output(out)
@@ -154,7 +152,7 @@ def redraft(doc: str, out: str | None, fmt: str, engine: str | None, model: str 
         raise click.ClickException("tm redraft needs an MT engine; --engine none drafts nothing.")
     with open_store(db, create=False) as store:
         document = store.document(doc)
-        terms = [] if no_glossary else load_terms(store, list(glossaries) or ["political"])
+        terms = [] if no_glossary else _load_terms(store, glossaries)
         mt = get_engine(engine_name, model, batch_size=batch_size, beam=beam, device=device)
         with _progress(len(store.segments(document, with_translations=False))) as bar:
             result = redraft_document(store, document, engine=mt, terms=terms, enforce_terms=not no_enforce,
@@ -307,10 +305,7 @@ def export(doc: str, fmt: str, out: str | None, glossaries: tuple[str, ...], no_
             write_xliff(document.name, segments, buf)
             click.echo(buf.getvalue().decode("utf-8"), nl=False)
         else:
-            try:
-                write_xliff(document.name, segments, out)
-            except OSError as exc:
-                raise click.ClickException(f"Cannot write {out}: {exc.strerror or exc}.") from None
+            write_xliff(document.name, segments, out)  # an unwritable path: InputError, one line
         return
     if fmt == "jsonl":
         from ..terms import TermMatcher
@@ -339,6 +334,7 @@ def export(doc: str, fmt: str, out: str | None, glossaries: tuple[str, ...], no_
 
 
 def _load_terms(store: Any, glossaries: tuple[str, ...]) -> list[Any]:
+    """The terms of the named glossaries or files, else of the shipped political glossary."""
     from ..glossary import load_terms
 
     return load_terms(store, list(glossaries) or ["political"])
