@@ -54,7 +54,15 @@ def test_search_file_prints_one_json_line_per_input_line(tsv: Path, tmp_path: Pa
     lines = [json.loads(x) for x in output.splitlines()]
     assert [x["query"] for x in lines] == [PAIRS[2][0], "", "كلام لا علاقة له بشيء"]
     assert lines[0]["matches"][0]["score"] == 100 and lines[1]["matches"] == [] and lines[2]["matches"] == []
-    assert "No unit scores 90 or more." in run("search", "كلام لا علاقة له بشيء", "--min", "90").output
+    assert "scores 90 or more." in run("search", "كلام لا علاقة له بشيء", "--min", "90").output
+
+
+@pytest.mark.parametrize("query", ["نص", "كلام لا علاقة له"], ids=["one-word", "words"])
+def test_search_with_no_minimum_and_no_shared_word_finds_nothing(tsv: Path, query: str) -> None:
+    run("import", str(tsv))
+    result = run("search", query, "--min", "0")
+    assert result.exit_code == 0 and "No unit shares a word with the query" in result.output
+    assert json.loads(run("search", query, "--min", "0", "--json").output)["matches"] == []
 
 
 @pytest.mark.parametrize(

@@ -204,7 +204,7 @@ def search(
     t = max(threshold / 100.0, _EPS)
     counts = Counter(query_words)
     df = _document_frequencies(conn, list(counts))
-    need = math.ceil(t * n - _EPS)  # words a unit no longer than the query must share
+    need = max(1, math.ceil(t * n - _EPS))  # words a unit no longer than the query must share (one at least)
     rest = sum(counts[w] for w in df)  # weight of the query words not read yet that some unit holds
     if rest < need:
         return []

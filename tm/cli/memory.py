@@ -175,7 +175,7 @@ def search(text: str | None, queries: str | None, limit: int, min_score: float, 
         if found:
             echo_table([_row(m) for m in found], ["score", "origin", "source", "target"])
         elif q.strip():
-            click.echo(f"No unit scores {min_score:g} or more.")
+            click.echo(f"No unit shares a word with the query and scores {min_score:g} or more.")
 
 
 @memory.command()
