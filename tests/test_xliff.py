@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -136,8 +137,9 @@ def test_malformed_xliff_is_refused_with_its_line(tmp_path: Path, data: str, lin
 
 
 def _edit(path: Path, targets: dict[int, str | None], *, sources: dict[int, str] | None = None,
-          state: str | None = "translated") -> Path:
-    """Change targets (None: remove) and sources as a CAT tool would, setting *state* (None: none), and save."""
+          state: str | None = "translated", qualifier: str | None = None, approved: bool = False) -> Path:
+    """Change targets (None: remove) and sources as a CAT tool would, setting *state* (None: none), the
+    state-qualifier and approved="yes" when asked, and save."""
     tree = etree.parse(str(path))
     for unit in tree.getroot().iterfind(".//x:trans-unit", NS):
         index = int(unit.get("id"))
@@ -156,6 +158,10 @@ def _edit(path: Path, targets: dict[int, str | None], *, sources: dict[int, str]
                 target.attrib.pop("state", None)
             else:
                 target.set("state", state)
+            if qualifier is not None:
+                target.set("state-qualifier", qualifier)
+            if approved:
+                unit.set("approved", "yes")
     tree.write(str(path), encoding="UTF-8", xml_declaration=True)
     return path
 
@@ -450,3 +456,74 @@ def test_an_unknown_state_is_a_proposal(store: Store, tmp_path: Path):
     result = import_xliff(store, path)  # an older file: a stored draft in an unknown state was not reviewed
     assert (result.updated, result.approved, result.unchanged) == (0, 0, 3)
     assert store.segment(doc, 3).best.origin == "mt"
+
+
+@pytest.mark.parametrize(("state", "qualifier"), [
+    ("new", None), ("needs-translation", None), ("needs-review-translation", "leveraged-mt"),
+    ("needs-l10n", "leveraged-mt")], ids=["new", "needs-translation", "other-tools-mt", "mt-l10n"])  # fmt: skip
+def test_another_tools_prefill_is_not_a_human_translation(store: Store, tmp_path: Path, state: str,
+                                                          qualifier: str | None):  # fmt: skip
+    """A CAT tool pre-filled targets with its own MT (or left them new): nobody translated them."""
+    doc = _doc(store)
+    path = _edit(_export(store, doc, tmp_path / "a.xlf"), {3: "MT pre-fill, not reviewed.", 4: "Thanks."},
+                 state=state, qualifier=qualifier)  # fmt: skip
+    result = import_xliff(store, path)
+    assert (result.updated, result.approved, result.unreviewed, result.unchanged) == (0, 0, 2, 2)
+    assert _counts(store, doc) == [2, 1, 1, 0]
+    assert Memory(store).lookup([SOURCES[3]]) == [None]
+
+
+def test_approved_yes_confirms_a_target(store: Store, tmp_path: Path):
+    doc = _doc(store)
+    path = _edit(_export(store, doc, tmp_path / "a.xlf"), {3: "The meeting ended.", 4: "Thanks."},
+                 state="needs-review-translation", qualifier="leveraged-mt", approved=True)  # fmt: skip
+    result = import_xliff(store, path)
+    assert (result.updated, result.approved, result.unreviewed) == (1, 1, 0)
+    assert [store.segment(doc, i).best.origin for i in (3, 4)] == ["human", "human"]
+
+
+def test_human_targets_are_exported_approved(store: Store, tmp_path: Path):
+    root = etree.parse(str(_export(store, _doc(store), tmp_path / "a.xlf"))).getroot()
+    assert [u.get("approved") for u in root.iterfind(".//x:trans-unit", NS)] == ["yes", None, None, None]
+
+
+def _xliff20(tmp_path: Path, unit: str) -> Path:
+    path = tmp_path / "a20.xlf"
+    path.write_text(f"""<?xml version="1.0" encoding="UTF-8"?>
+<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.0" srcLang="ar" trgLang="en">
+ <file id="f1" original="article">{unit}</file>
+</xliff>""", encoding="utf-8")  # fmt: skip
+    return path
+
+
+@pytest.mark.parametrize(("segments", "counts"), [
+    ('<segment state="initial"><source>{0}</source><target>MT pre-fill.</target></segment>', (0, 1, 0)),
+    ('<segment><source>{0}</source><target>No state: initial.</target></segment>', (0, 1, 0)),
+    ('<segment state="translated"><source>{0}</source><target>Thanks.</target></segment>', (1, 0, 0)),
+    ('<segment state="translated"><source>شكرا</source><target>Thanks</target></segment>'
+     '<segment state="translated"><source>.</source></segment>', (0, 0, 1)),
+    ('<segment state="translated"><source>شكرا</source><target>Thanks</target></segment>'
+     '<segment state="initial"><source>.</source><target>.</target></segment>', (0, 1, 0)),
+], ids=["initial", "no-state", "translated", "half-translated", "half-reviewed"])  # fmt: skip
+def test_xliff_20_states_and_partly_translated_units(store: Store, tmp_path: Path, segments: str,
+                                                     counts: tuple[int, int, int]):  # fmt: skip
+    doc = _doc(store)
+    path = _xliff20(tmp_path, f'<unit id="4">{segments.format(SOURCES[3])}</unit>')
+    result = import_xliff(store, path)
+    assert (result.updated, result.unreviewed, result.untranslated) == counts
+    assert len(store.segment(doc, 4).translations) == counts[0]
+
+
+def test_a_source_normalised_by_the_cat_tool_is_the_same_source(store: Store, tmp_path: Path):
+    """Tools such as OmegaT store text in NFC; real Arabic (the UN test sets) is not always NFC."""
+    source = "إن\u0651\u064e الاتفاق نهائي."  # shadda typed before fatha: NFC puts the fatha first
+    assert unicodedata.normalize("NFC", source) != source
+    with store.transaction() as conn:
+        doc, _ = store.add_document(conn, name="nfc", path=None, sha256="1" * 64, prefix="",
+                                    segments=[(source, "", 1)])  # fmt: skip
+    path = tmp_path / "n.xlf"
+    assert write_xliff(doc.name, store.segments(doc), path) == 1
+    path.write_text(unicodedata.normalize("NFC", path.read_text(encoding="utf-8")), encoding="utf-8")
+    result = import_xliff(store, _edit(path, {1: "The agreement is final."}))
+    assert result.updated == 1
+    assert store.segment(doc, 1).source == source  # the stored source is kept as it was

@@ -29,7 +29,10 @@ def import_xliff_command(file: str, author: str | None, overwrite: bool, db: str
       approved: stored as a human translation equal to the draft;
     * a draft in any other state (needs-review-translation, new, x-…, or none)
       was not reviewed and is left alone, as are targets equal to the current
-      translation and empty ones.
+      translation and empty ones;
+    * a target another tool pre-filled (state new, needs-translation or 2.0's
+      initial, or state-qualifier leveraged-mt) and nobody confirmed is not
+      stored (counted as unreviewed); approved="yes" confirms a target.
 
     The export records in each unit (tm:base) which translation was current; a
     target left as exported never replaces a newer translation.  If a segment was
@@ -55,7 +58,9 @@ def import_xliff_command(file: str, author: str | None, overwrite: bool, db: str
     overwritten = f" ({result.overwritten} over a later correction)" if result.overwritten else ""
     click.echo(
         f"{names}: {result.updated} segment{'s' if result.updated != 1 else ''} updated{overwritten}, "
-        f"{result.approved} approved, {result.unchanged} unchanged, {result.untranslated} without a target."
+        f"{result.approved} approved, {result.unchanged} unchanged, {result.untranslated} without a target"
+        + (f", {result.unreviewed} unreviewed pre-fill{'s' if result.unreviewed != 1 else ''} not stored."
+           if result.unreviewed else ".")
     )
 
 

@@ -22,6 +22,7 @@ translation; see its docstring for how states and conflicts are read.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING, Any
@@ -53,6 +54,10 @@ _QUALIFIER = {"mt": "mt-suggestion", "tm-exact": "exact-match", "tm-fuzzy": "fuz
 # Target states (XLIFF 1.2, and 2.0's reviewed) that say the translator confirmed the text; any
 # other state (needs-review-translation, new, 2.0's initial, x-… or none) says it is still a proposal.
 APPROVED_STATES = frozenset({"translated", "signed-off", "final", "reviewed"})
+# States that say nobody translated the target yet (a tool's pre-fill), and the 1.2 state-qualifier
+# another tool gives its own machine translation: such a target is never stored as a human translation.
+UNREVIEWED_STATES = frozenset({"new", "needs-translation", "initial"})
+MACHINE_QUALIFIERS = frozenset({"leveraged-mt"})
 _BREAK = re.compile(f"[{re.escape(LINE_BREAKS)}]")
 
 
@@ -67,6 +72,20 @@ class XliffSegment:
     state: str | None
     line: int
     base: int | None = None  # tm:base: the translation exported as the target (0: none); None if absent
+    qualifier: str | None = None  # the target's state-qualifier (1.2)
+    approved: bool = False  # the <trans-unit> says approved="yes" (1.2)
+
+    @property
+    def confirmed(self) -> bool:
+        """Whether the file says a translator confirmed the target."""
+        return self.approved or self.state in APPROVED_STATES
+
+    @property
+    def unreviewed(self) -> bool:
+        """Whether the target is a tool's pre-fill nobody confirmed (state new, needs-translation or
+        2.0's initial, or another tool's machine translation)."""
+        prefill = self.state in UNREVIEWED_STATES or self.qualifier in MACHINE_QUALIFIERS
+        return prefill and not self.confirmed
 
 
 @dataclass
@@ -88,6 +107,7 @@ class ImportResult:
     approved: int = 0  # drafts confirmed unchanged, stored as human translations equal to them
     approvals: list[Correction] = field(default_factory=list)
     overwritten: int = 0  # of the updated, those that replaced a later change (``overwrite=True``)
+    unreviewed: int = 0  # changed targets a tool pre-filled and nobody confirmed: not stored
 
 
 # -- writing ----------------------------------------------------------------------------
@@ -131,6 +151,7 @@ def _trans_unit(doc_name: str, seg: Any, tgt_lang: str, src_lang: str) -> etree.
         attrs = {XML_LANG: tgt_lang}
         if best.origin == "human":
             attrs["state"] = "translated"
+            tu.set("approved", "yes")  # a person's translation: tools reading 1.2 take it as done
         else:
             attrs["state"] = "needs-review-translation"
             if best.origin in _QUALIFIER:
@@ -226,6 +247,8 @@ def iter_xliff(path: PathArg) -> Iterator[XliffSegment]:
             source = inline_text(source_el)
             target = inline_text(target_el) if target_el is not None else None
             state = target_el.get("state") if target_el is not None else None
+            qualifier = target_el.get("state-qualifier") if target_el is not None else None
+            approved = el.get("approved") == "yes"
         else:  # XLIFF 2.0 <unit>: its <segment>s and <ignorable>s in order
             parts = [c for c in el if local_name(c) in ("segment", "ignorable")]
             sources = [_child(p, "source") for p in parts]
@@ -233,17 +256,22 @@ def iter_xliff(path: PathArg) -> Iterator[XliffSegment]:
             if not parts or any(s is None for s in sources):
                 raise FormatError("the <unit> has a segment without <source>.", path=name, line=line)
             source = "".join(inline_text(s) for s in sources if s is not None)
-            has_target = any(
-                t is not None for p, t in zip(parts, targets, strict=True) if local_name(p) == "segment"
-            )
-            target = "".join(inline_text(t) if t is not None else "" for t in targets) if has_target else None
-            segs = [p for p in parts if local_name(p) == "segment"]
-            state = segs[0].get("state", "initial") if segs else None
+            translated = [
+                t is not None and inline_text(t).strip() != ""
+                for p, t in zip(parts, targets, strict=True) if local_name(p) == "segment"
+            ]  # fmt: skip
+            # a unit is translated when all its segments are: half a sentence is not its translation
+            whole = bool(translated) and all(translated)
+            target = "".join(inline_text(t) if t is not None else "" for t in targets) if whole else None
+            states = [p.get("state", "initial") for p in parts if local_name(p) == "segment"]
+            state = next((st for st in states if st not in APPROVED_STATES), states[0]) if states else None
+            qualifier, approved = None, False
         base = el.get(TM_BASE)
         if base is not None and not base.strip().isdigit():
             raise FormatError(f"the tm:base {base!r} of unit {uid} is not a translation id.", path=name, line=line)
         yield XliffSegment(
-            _file_name(el) or "", int(uid), source, target, state, line, int(base) if base is not None else None
+            _file_name(el) or "", int(uid), source, target, state, line, int(base) if base is not None else None,
+            qualifier, approved,
         )
 
 
@@ -259,8 +287,9 @@ def read_xliff(path: PathArg) -> Iterator[tuple[int, str | None, str | None, int
 # -- importing corrections ---------------------------------------------------------------
 
 
-def _lf(text: str) -> str:
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+def _same_text(text: str) -> str:
+    """*text* as compared with a file's: line ends as LF, Unicode in NFC (as CAT tools such as OmegaT keep it)."""
+    return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def import_xliff(
@@ -271,11 +300,15 @@ def import_xliff(
     The document is the file's ``original``; a unit's source must be the stored
     segment's source (else the file is for another version of the document: :class:`FormatError`).
     Targets are compared with surrounding white space ignored.  A state of ``translated``,
-    ``signed-off``, ``final`` (or 2.0's ``reviewed``) confirms the target; any other state
-    (``needs-review-translation``, ``new``, 2.0's ``initial``, ``x-…`` or none) leaves it a
-    proposal.  Each unit is:
+    ``signed-off``, ``final`` (or 2.0's ``reviewed``), or 1.2's ``approved="yes"``, confirms the
+    target; any other state (``needs-review-translation``, ``new``, 2.0's ``initial``, ``x-…`` or
+    none) leaves it a proposal.  Each unit is:
 
-    * *untranslated* when its target is missing, empty or a copy of the source;
+    * *untranslated* when its target is missing, empty or a copy of the source (in 2.0, when
+      any of its segments has no target);
+    * *unreviewed* when its target is not the current translation and a tool pre-filled it
+      without anyone confirming it (state ``new``, ``needs-translation`` or 2.0's ``initial``,
+      or ``state-qualifier="leveraged-mt"``): nothing is stored;
     * *approved* when a confirmed target is the draft the file was exported with
       (``tm:base``; in older files without it, any stored draft) or the current draft, and
       the segment has no human translation: a human translation equal to it is stored;
@@ -319,6 +352,9 @@ def import_xliff(
             if kind == "unchanged":
                 result.unchanged += 1
                 continue
+            if kind == "unreviewed":
+                result.unreviewed += 1
+                continue
             if kind == "approve" and approved is not None:
                 tid = correct_segment(store, conn, doc, unit.index, approved.text, author=author)
                 result.approved += 1
@@ -346,10 +382,17 @@ def import_xliff(
 
 def _decide(unit: XliffSegment, segment: Segment, target: str) -> tuple[str, Translation | None]:
     """What a unit's (non-empty) *target* means: ``unchanged``, ``approve`` (with the draft
-    approved), ``conflict`` or ``update``.  See :func:`import_xliff`."""
+    approved), ``unreviewed``, ``conflict`` or ``update``.  See :func:`import_xliff`."""
+    kind, approved = _judge(unit, segment, target)
+    if kind in ("conflict", "update") and unit.unreviewed:  # a tool's pre-fill: nobody translated it
+        return "unreviewed", None
+    return kind, approved
+
+
+def _judge(unit: XliffSegment, segment: Segment, target: str) -> tuple[str, Translation | None]:
     best = segment.best
     corrected = best is not None and best.origin == "human"
-    confirmed = unit.state in APPROVED_STATES  # any other state, known or not, is a proposal
+    confirmed = unit.confirmed  # any other state, known or not, is a proposal
     if best is not None and target == best.text.strip():
         return ("approve", best) if confirmed and not corrected else ("unchanged", None)
     if unit.base is not None:  # the file names the translation it was exported with
@@ -391,7 +434,7 @@ def _segment(store: Store, doc: Document, unit: XliffSegment, path: str) -> Segm
     except NotFoundError as exc:
         raise FormatError(f"{exc} The file was made from another version of the document.", path=path,
                           line=unit.line) from None  # fmt: skip
-    if segment.source != unit.source and _lf(segment.source) != _lf(unit.source):
+    if segment.source != unit.source and _same_text(segment.source) != _same_text(unit.source):
         raise FormatError(
             f"the source of unit {unit.index} differs from segment {unit.index} of {doc.name!r}; the file "
             f"was made from another version of the document (export it again with `tm export {doc.name} "
