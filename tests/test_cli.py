@@ -372,3 +372,69 @@ def test_checking_files_leaves_no_mistyped_database_behind(tmp_path: Path):
     hyp.write_text("The Supreme Leader said\n", encoding="utf-8")
     run("qa", "--src", str(src), "--hyp", str(hyp), "--db", str(typo))
     assert not typo.exists()
+
+
+class _Terminal:
+    """A stderr that says it is a terminal and keeps what the progress bar writes."""
+
+    def __init__(self) -> None:
+        self.written: list[str] = []
+
+    def isatty(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        self.written.append(text)
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+
+@pytest.mark.parametrize("engine", ["none", "transformers"])
+def test_long_inputs_show_a_progress_bar_on_a_terminal(tiny_model: Path, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch, engine: str):  # fmt: skip
+    import tm.cli.main
+
+    terminal = _Terminal()
+    monkeypatch.setattr(tm.cli.main, "_terminal", lambda: terminal)
+    article = SAMPLE.read_text(encoding="utf-8")
+    assert article.count("\n") < 20 < len(split(article)[1])  # long in segments, not in lines
+    model = ["--model", str(tiny_model)] if engine != "none" else []
+    run("translate", str(SAMPLE), "--engine", engine, *model, "-o", str(tmp_path / "a.en.txt"))
+    run("redraft", "alasr-soleimani-putin", "--engine", "transformers", "--model", str(tiny_model),
+        "-o", str(tmp_path / "b.en.txt"))  # fmt: skip
+    shown = "".join(terminal.written)
+    assert "translating" in shown and f"{len(split(article)[1])}/{len(split(article)[1])}" in shown
+
+
+@pytest.mark.parametrize("args", [
+    ["translate", "/tmp/\udce1\udcd1.ar.txt", "--engine", "none"],
+    ["memory", "search", "\udcff"],
+    ["correct", "doc", "1", "x\udc85y"],
+], ids=["file-name", "query", "correction"])  # fmt: skip
+def test_arguments_that_are_not_utf8_get_one_line(args: list[str]):
+    result = run(*args, ok=False)
+    assert result.exit_code == 1 and "is not valid UTF-8" in result.output
+    assert result.output.count("\n") == 1 and "Traceback" not in result.output
+
+
+def test_a_database_locked_for_too_long_gets_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    import sqlite3
+
+    import tm.store
+
+    db = tmp_path / "locked.db"
+    run("translate", str(SAMPLE), "--engine", "none", "--db", str(db), "-o", str(tmp_path / "a.txt"))
+    monkeypatch.setattr(tm.store, "BUSY_TIMEOUT_MS", 50)
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        result = run("correct", "alasr-soleimani-putin", "2", "A correction.", "--db", str(db), ok=False)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert result.exit_code == 1 and "locked by another tm process" in result.output
+    assert result.output.count("\n") == 1
+    shown = run("show", "alasr-soleimani-putin", "--json", "--db", str(db)).output
+    assert "A correction." not in shown

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -92,11 +93,29 @@ def _cell(value: Any) -> str:
 class TMGroup(click.Group):
     """A click group that reports :class:`TMError` as ``Error: message`` and exit 1."""
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        for arg in args:  # bytes that are not UTF-8 reach Python as surrogates, which nothing can store
+            if any("\udc80" <= c <= "\udcff" for c in arg):
+                shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+                raise click.ClickException(
+                    f"The argument {shown!r} is not valid UTF-8; rename the file (e.g. with convmv) or pass "
+                    "the text through standard input (tm translate - --name NAME < FILE)."
+                )
+        return super().parse_args(ctx, args)
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except TMError as exc:
             raise click.ClickException(str(exc)) from None
+        except sqlite3.OperationalError as exc:  # the transaction was rolled back: nothing was written
+            reason = str(exc)
+            if "locked" in reason or "busy" in reason:
+                raise click.ClickException(
+                    "The database is locked by another tm process that has held it for over a minute; nothing "
+                    "was written: try again when it has finished."
+                ) from None
+            raise click.ClickException(f"The database could not be used ({reason}); nothing was written.") from None
         except KeyboardInterrupt:
             click.echo("Interrupted; nothing half-written was kept.", err=True)
             sys.exit(130)

@@ -110,11 +110,14 @@ def translate(file: str, out: str | None, fmt: str, engine: str | None, model: s
         mt = None
         if engine_name != "none":
             mt = get_engine(engine_name, model, batch_size=batch_size, beam=beam, device=device)
-        with _progress(source.text.count("\n") + 1) as bar:
+        from ..segment import split
+
+        # each segment the memory or the engine fills moves the bar: all of them when there is an engine
+        with _progress(len(split(source.text)[1]), exact=mt is not None) as bar:
             result = translate_document(
                 store, source, engine=mt, terms=terms, use_memory=not no_memory,
                 fuzzy_threshold=fuzzy_threshold, enforce_terms=not no_enforce, author=author,
-                progress=bar.update if bar else None, exact_name=bool(name),
+                progress=bar.update, exact_name=bool(name),
             )
     _emit(result, fmt, out, "Stored as document")
 
@@ -154,25 +157,36 @@ def redraft(doc: str, out: str | None, fmt: str, engine: str | None, model: str 
         document = store.document(doc)
         terms = [] if no_glossary else _load_terms(store, glossaries)
         mt = get_engine(engine_name, model, batch_size=batch_size, beam=beam, device=device)
-        with _progress(len(store.segments(document, with_translations=False))) as bar:
+        with _progress(len(store.segments(document, with_translations=False)), exact=True) as bar:
             result = redraft_document(store, document, engine=mt, terms=terms, enforce_terms=not no_enforce,
-                                      author=author, progress=bar.update if bar else None)
+                                      author=author, progress=bar.update)
     _emit(result, fmt, out, "Stored new drafts of")
 
 
-class _progress:
-    """A tqdm bar on stderr for long inputs (only on a terminal)."""
+def _terminal() -> Any:
+    """stderr when it is a terminal (progress bars go there), else None."""
+    return sys.stderr if sys.stderr.isatty() else None
 
-    def __init__(self, total: int):
-        self.total = total
+
+class _progress:
+    """A tqdm bar on stderr for long inputs (only on a terminal); ``update`` is None without one."""
+
+    def __init__(self, total: int, *, exact: bool = False):
+        self.total, self.exact = total, exact
         self.bar: Any = None
 
-    def __enter__(self) -> Any:
-        if sys.stderr.isatty() and self.total > 20:
+    def __enter__(self) -> _progress:
+        stream = _terminal()
+        if stream is not None and self.total > 20:
             from tqdm import tqdm
 
-            self.bar = tqdm(desc="translating", unit="seg", file=sys.stderr, leave=False)
-        return self.bar
+            self.bar = tqdm(desc="translating", unit="seg", file=stream, leave=False,
+                            total=self.total if self.exact else None)  # fmt: skip
+        return self
+
+    @property
+    def update(self) -> Any:
+        return self.bar.update if self.bar is not None else None
 
     def __exit__(self, *exc: object) -> None:
         if self.bar is not None:
