@@ -3,7 +3,8 @@
 A number is a run of digits in any script (٢٠١١ and 2011 are the same number), with ``.``, ``,``,
 ``٫`` or ``٬`` between digit groups: ``1,500`` and ``١٬٥٠٠`` are 1500, ``3.5`` and ``٣٫٥`` are 3.5, and
 ``2,5`` (a decimal comma) is 2.5.  The numbers of the segment and of the memory's source are paired
-in order (a word-level alignment of the two number lists); each pair that differs, ``old → new``,
+in order (position by position when both have as many, so that swapped figures are two changes;
+else by an edit-distance alignment of the two number lists); each pair that differs, ``old → new``,
 is carried into the target only when it is unambiguous: ``old`` occurs once in the memory's source,
 once in the target, and no other change touches it.  Anything else is left as it is, with a
 sentence saying why, so that the translator checks it.  The new number is written the way the
@@ -65,11 +66,13 @@ def _write_like(new: str, old_written: str) -> str:
 def carry(segment: str, source: str, target: str) -> Carried:
     """*target* with the numbers that changed between *source* and *segment* replaced where unambiguous."""
     new_nums, old_nums = number_values(segment), number_values(source)
-    if Counter(new_nums) == Counter(old_nums):
+    if new_nums == old_nums:  # the same numbers in another order are a change (12 killed, 30 hurt → 30, 12)
         return Carried(target)
     warnings: list[str] = []
     changes: list[tuple[str, str]] = []
-    for op in Levenshtein.editops(old_nums, new_nums):
+    if len(new_nums) == len(old_nums):  # as many numbers: paired in order (a swap is two changes)
+        changes = [(old, new) for old, new in zip(old_nums, new_nums, strict=True) if old != new]
+    for op in Levenshtein.editops(old_nums, new_nums) if not changes else ():
         if op.tag == "replace":
             changes.append((old_nums[op.src_pos], new_nums[op.dest_pos]))
         elif op.tag == "insert":

@@ -125,6 +125,11 @@ def _provenance(t: Any) -> str:
             parts.append(f"{label}: {value}")
     if getattr(t, "match", None) is not None:
         parts.append(f"match: {t.match:g}%")
+    details = getattr(t, "details", None) or {}
+    carried = details.get("numbers") or []
+    if carried:
+        parts.append("numbers carried: " + ", ".join(f"{old} → {new}" for old, new in carried))
+    parts.extend(f"check: {warning}" for warning in details.get("number_warnings") or [])
     return "; ".join(parts)
 
 
