@@ -3,12 +3,34 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InputError
+from .segment import LINE_BREAKS, SPACES
 from .store import Document, Store, current_user
+
+# Characters XML 1.0 cannot hold (so no TMX or XLIFF could carry them), but for the line breaks the
+# segmenter splits on: a document or a correction holding one is refused where it comes in.
+_CONTROL = re.compile("[^\t" + re.escape(LINE_BREAKS) + "](?<=[\x00-\x1f\ud800-\udfff\ufffe\uffff])")
+_TEXT_SUFFIXES = (".txt", ".text")
+_LANGUAGE_SUFFIX = re.compile(r"\.(?:ar|ara|arb|ar[-_][A-Za-z]{2,4})$", re.IGNORECASE)
+
+
+def _control(text: str) -> re.Match[str] | None:
+    return _CONTROL.search(text)
+
+
+def document_name(file_name: str) -> str:
+    """A document's default name: the file name without a text extension and an Arabic language tag
+    (``alasr-soleimani-putin.ar.txt`` → ``alasr-soleimani-putin``, ``UNv1.0.devset.ar`` → ``UNv1.0.devset``)."""
+    stem = file_name
+    if stem.lower().endswith(_TEXT_SUFFIXES):
+        stem = stem.rsplit(".", 1)[0]
+    stem = _LANGUAGE_SUFFIX.sub("", stem)
+    return stem or file_name
 
 
 @dataclass(frozen=True)
@@ -37,8 +59,13 @@ def read_source(data: bytes, *, name: str, path: str | None = None) -> SourceTex
         ) from None
     if text.startswith("\ufeff"):
         text = text[1:]
-    if not text.strip():
+    if all(c in SPACES for c in text):  # white space of any kind, zero-width spaces and BOMs included
         raise InputError(f"{label} is empty; there is nothing to translate.")
+    bad = _control(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        raise InputError(f"{label} line {line} holds the control character U+{ord(bad.group()):04X}, which no "
+                         "TMX or XLIFF file can carry; remove it (e.g. with tr -d) and translate the file again.")
     return SourceText(text, name, path, hashlib.sha256(data).hexdigest())
 
 
@@ -53,7 +80,7 @@ def read_source_file(path: str | Path) -> SourceText:
         data = p.read_bytes()
     except OSError as exc:
         raise InputError(f"Cannot read {p}: {exc.strerror}.") from None
-    name = p.name.split(".")[0] or p.name
+    name = document_name(p.name)
     return read_source(data, name=name, path=str(p))
 
 
@@ -76,9 +103,13 @@ def correct_segment(
     if not text.strip():
         raise InputError("The correction is empty; give the English text (or - to read it from stdin).")
     text = text.strip()
-    if any(c in text for c in "\r\n\u2028\u2029"):
+    if any(c in LINE_BREAKS for c in text):
         raise InputError(f"The correction of segment {index} contains a line break; a segment is one line of the "
                          "article's layout, so give it on one line.")
+    bad = _control(text)
+    if bad:
+        raise InputError(f"The correction of segment {index} holds the control character "
+                         f"U+{ord(bad.group()):04X}, which no TMX or XLIFF file can carry; remove it.")
     segment = store.segment(doc, index)
     author = author or current_user()
     human_id = store.add_translation(conn, segment.id, origin="human", text=text, author=author)

@@ -258,12 +258,14 @@ def show(doc: str, as_json: bool, db: str | None) -> None:
 def correct(doc: str, index: int, text: str, author: str | None, db: str | None) -> None:
     """Store TEXT (or - for stdin) as the human translation of segment INDEX of DOC.
 
-    The draft is kept beside it; the pair joins the translation memory.
+    The draft is kept beside it; the pair joins the translation memory.  A TEXT
+    that starts with a dash goes after -- (options before it), or on stdin.
 
     \b
     Example:
         tm correct alasr-soleimani-putin 3 "The corrected English sentence."
         echo "The corrected English sentence." | tm correct 1 3 - --author hana
+        tm correct --author hana alasr-soleimani-putin 4 -- "- A bulleted item."
     """
     from ..workflow import correct_segment
 
