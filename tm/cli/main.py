@@ -73,7 +73,7 @@ def _emit(result: Any, fmt: str, out: str | None, what: str) -> None:
 @click.option("--fuzzy-threshold", type=click.FloatRange(0, 100), default=75.0, show_default=True,
               help="Lowest fuzzy match (percent) reused as a draft.")
 @click.option("--name", default=None, help="Document name; an error if taken or a number [default: the file "
-              "name without extensions, with -2, -3… added if taken, doc- before a number].")
+              "name without .txt and .ar, with -2, -3… added if taken, doc- before a number].")
 @click.option("--author", default=None, help="Who ran it [default: $TM_AUTHOR or the login name].")
 @db_option
 def translate(file: str, out: str | None, fmt: str, engine: str | None, model: str | None, batch_size: int,
