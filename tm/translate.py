@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .engines.base import Draft, Engine, Request, TermConstraint
+from .engines.base import Engine, Request, TermConstraint
 from .segment import LINE_BREAKS, split
 from .store import Document, Store, current_user
 from .terms import Term, TermHit, TermMatcher, forbidden_found, term_found
@@ -234,14 +234,18 @@ def redraft_document(
 def _draft(engine: Engine, todo: list[SegmentResult], hits: list[list[TermHit]], *, enforce_terms: bool,
            progress: Callable[[int], None] | None) -> None:
     """Fill *todo* with *engine*'s drafts (glossary terms of *hits* enforced unless told not to)."""
+    from .engines.split import translate_in_pieces
+
     requests = [Request(r.source, _constraints(hits[r.index - 1]) if enforce_terms else ()) for r in todo]
-    drafts: list[Draft] = engine.translate(requests, progress=progress)
-    for res, draft in zip(todo, drafts, strict=True):
+    done = translate_in_pieces(engine, requests, progress=progress)  # segments too long for the model in pieces
+    for res, draft, pieces in zip(todo, done.drafts, done.counts, strict=True):
         res.target = _one_line(draft.text)
         res.origin = "mt"
         res.engine = engine.name
         res.model = engine.model
         res.details.update(engine.details)
+        if pieces > 1:
+            res.details["pieces"] = pieces
         if draft.missing:
             res.details["missing_terms"] = list(draft.missing)
 

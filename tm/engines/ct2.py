@@ -160,6 +160,10 @@ class CTranslate2Engine:
         cap = math.ceil(source_len * LENGTH_RATIO) + LENGTH_SLACK + terms
         return max(1, min(cap, self.max_length - 2 - len(self.tokens.prefix)))
 
+    def source_tokens(self, sources: Sequence[str]) -> list[int]:
+        """How many tokens (end of sentence included) each source is, untruncated: see :mod:`tm.engines.split`."""
+        return [len(s) for s in self.tokens.source(sources, 1 << 30)]
+
     def translate_tokens(self, sources: Sequence[str]) -> list[list[str]]:
         """Output tokens of unconstrained decoding, without the language prefix (one batch)."""
         items = [_Item(s, self.cap(len(s))) for s in self.tokens.source(sources, self.max_length)]

@@ -160,6 +160,12 @@ class TransformersEngine:
             self._word_end = [bool(p) and p[-1].isalnum() for p in pieces]
         return self._glue, self._word_end
 
+    def source_tokens(self, sources: Sequence[str]) -> list[int]:
+        """How many tokens (special ones included) each source is, untruncated: see :mod:`tm.engines.split`."""
+        if not sources:
+            return []
+        return [len(ids) for ids in self.tokenizer(list(sources))["input_ids"]]
+
     def encode_sources(self, sources: Sequence[str]) -> list[list[int]]:
         """Source token ids (with special tokens), truncated to the model's maximum length."""
         if not sources:

@@ -1,0 +1,93 @@
+"""Segments longer than the model takes are drafted in pieces, not cut off."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from tm.engines.base import Draft, Request, TermConstraint
+from tm.engines.split import split_source, translate_in_pieces
+from tm.store import Store
+from tm.translate import translate_document
+from tm.workflow import SourceText
+
+CLAUSES = ("قال المتحدث باسم الحكومة إن الوفد وصل إلى موسكو صباح اليوم، وعقد اجتماعا مطولا مع نظيره الروسي، "
+           "ثم توجه إلى مقر وزارة الخارجية لبحث الملف السوري؛ وأضاف أن المحادثات ستستأنف غدا في دمشق.")  # fmt: skip
+
+
+def _fits(limit: int):
+    return lambda texts: [len(t) <= limit for t in texts]
+
+
+@pytest.mark.parametrize("limit", [60, 100, 150, 400], ids=["60", "100", "150", "all"])
+def test_pieces_fit_keep_every_word_in_order_and_end_at_clauses(limit: int):
+    pieces = split_source(CLAUSES, _fits(limit))
+    assert all(len(p) <= limit for p in pieces)
+    assert " ".join(pieces).split() == CLAUSES.split()
+    if limit == 150:  # one cut, at the clause end nearest the middle
+        assert pieces == ["قال المتحدث باسم الحكومة إن الوفد وصل إلى موسكو صباح اليوم، وعقد اجتماعا مطولا مع نظيره "
+                          "الروسي،", CLAUSES.split("الروسي، ")[1]]  # fmt: skip
+
+
+def test_a_piece_without_a_space_is_kept_whole():
+    assert split_source("ا" * 50, _fits(10)) == ["ا" * 50]
+
+
+class _Counting:
+    """An engine that counts a token a word, takes *limit* tokens and drafts each piece as its word count."""
+
+    name, model, details = "counting", "words", {}
+
+    def __init__(self, limit: int):
+        self.max_length = limit
+        self.seen: list[Request] = []
+
+    def source_tokens(self, texts: Sequence[str]) -> list[int]:
+        return [len(t.split()) + 1 for t in texts]
+
+    def translate(self, requests: Sequence[Request], *, progress=None) -> list[Draft]:
+        self.seen += requests
+        if progress:
+            progress(len(requests))
+        return [Draft(f"<{len(r.source.split())} words>", [t.target for t in r.terms][:1]) for r in requests]
+
+
+def test_terms_go_with_their_piece_and_drafts_are_joined_in_order():
+    engine = _Counting(limit=16)
+    terms = (TermConstraint("الملف السوري", "Syrian file"), TermConstraint("دمشق", "Damascus"))
+    calls: list[int] = []
+    done = translate_in_pieces(engine, [Request(CLAUSES, terms), Request("قصير.")], progress=calls.append)
+    assert done.counts[1] == 1 and done.counts[0] == len(engine.seen) - 1 > 1
+    sources = [r.source for r in engine.seen[:-1]]
+    assert " ".join(sources).split() == CLAUSES.split()
+    placed = {t.source: next(i for i, r in enumerate(engine.seen) if t in r.terms) for t in terms}
+    assert all(terms[k].source in sources[placed[terms[k].source]] for k in range(2))
+    assert done.drafts[0].text == " ".join(f"<{len(s.split())} words>" for s in sources)
+    assert done.drafts[0].missing == ["Syrian file", "Damascus"]
+    assert sum(calls) == 2  # progress counts segments, not pieces
+
+
+@pytest.mark.parametrize("engine_name", ["transformers", "ctranslate2"])
+def test_a_segment_longer_than_the_model_takes_is_translated_to_its_end(
+    tiny_model: Path, store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, engine_name: str
+):
+    """The reviewer's repro, shrunk: two long segments that differ only at the end get different drafts."""
+    if engine_name == "ctranslate2":
+        pytest.importorskip("ctranslate2")
+        monkeypatch.setenv("TM_CACHE", str(tmp_path / "cache"))
+        from tm.engines.ct2 import CTranslate2Engine as Engine
+    else:
+        from tm.engines.hf import TransformersEngine as Engine  # type: ignore[assignment]
+    engine = Engine(str(tiny_model), max_length=24)
+    endings = ["وصل الوفد إلى موسكو.", "عاد الرئيس إلى دمشق."]
+    run_on = CLAUSES.rstrip(".") + "، "  # one sentence of commas, as Arabic news writes them
+    text = "".join(f"{run_on}{run_on}{end}\n\n" for end in endings)
+    assert min(engine.source_tokens([CLAUSES])) > 24  # too long for the model whole
+    result = translate_document(store, SourceText(text, "long", None, "0" * 64), engine=engine, terms=[])
+    first, second = result.segments
+    assert first.details["pieces"] == second.details["pieces"] > 2
+    assert first.target != second.target
+    tail = engine.translate([Request(endings[0])])[0].text
+    assert first.target.endswith(tail)  # the last piece was the ending (it fits whole)
