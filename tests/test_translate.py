@@ -1,0 +1,28 @@
+"""translate_document: what the memory may and may not fill in."""
+
+from __future__ import annotations
+
+from tm.formats.tmx import TMUnit
+from tm.memory import import_units
+from tm.store import Store
+from tm.translate import translate_document
+from tm.workflow import SourceText
+
+FIRST = "وصل الرئيس أمس."
+SECOND = "وعقد اجتماعاً مطولاً مع نظيره الروسي لبحث الملف السوري والتعاون العسكري بين البلدين في موسكو."
+PARAGRAPH_EN = ("The president arrived yesterday. He held a long meeting with his Russian counterpart on the Syrian "
+                "file and military cooperation between the two countries in Moscow.")  # fmt: skip
+
+
+def test_a_paragraph_unit_does_not_bring_its_other_sentences_into_a_fuzzy_match(store: Store):
+    """The reviewer's repro: a memory of paragraphs (TICO-19's TMX is segtype="paragraph")."""
+    import_units(store, [TMUnit(f"{FIRST} {SECOND}", PARAGRAPH_EN, 1)], file="para.tmx", author="desk")
+    result = translate_document(store, SourceText(f"{FIRST} {SECOND}\n", "p", None, "0" * 64), engine=None, terms=[])
+    assert [(r.origin, r.target) for r in result.segments] == [(None, None), (None, None)]
+
+
+def test_a_sentence_unit_still_fills_a_fuzzy_match(store: Store):
+    import_units(store, [TMUnit(SECOND, PARAGRAPH_EN.split(". ", 1)[1], 1)], file="s.tsv", author="desk")
+    text = SECOND.replace("العسكري", "الاقتصادي") + "\n"
+    (res,) = translate_document(store, SourceText(text, "s", None, "0" * 64), engine=None, terms=[]).segments
+    assert res.origin == "tm-fuzzy" and res.target == PARAGRAPH_EN.split(". ", 1)[1]
