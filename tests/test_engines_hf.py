@@ -309,3 +309,17 @@ def test_cached_hub_id_offline(tiny_model: Path, tmp_path: Path, monkeypatch: py
     assert resolve_model("tm-tests/tiny") == str(snapshot)
     eng = get_engine("transformers", "tm-tests/tiny")
     assert eng.model == "tm-tests/tiny"
+
+
+@pytest.mark.parametrize("engine_name", ["transformers", "ctranslate2"])
+def test_a_local_model_is_recorded_by_its_absolute_path(tiny_model: Path, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch, engine_name: str):  # fmt: skip
+    """`--model ../tiny` and `--model tiny` typed from two directories are one model for `tm score --by model`."""
+    monkeypatch.setenv("TM_CACHE", str(tmp_path / "cache"))
+    monkeypatch.chdir(tiny_model.parent)
+    if engine_name == "ctranslate2":
+        pytest.importorskip("ctranslate2")
+        from tm.engines.ct2 import CTranslate2Engine as Engine
+    else:
+        from tm.engines.hf import TransformersEngine as Engine  # type: ignore[assignment]
+    assert Engine(f"./{tiny_model.name}").model == str(tiny_model.resolve())

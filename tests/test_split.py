@@ -91,3 +91,4 @@ def test_a_segment_longer_than_the_model_takes_is_translated_to_its_end(
     assert first.target != second.target
     tail = engine.translate([Request(endings[0])])[0].text
     assert first.target.endswith(tail)  # the last piece was the ending (it fits whole)
+

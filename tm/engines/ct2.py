@@ -33,7 +33,7 @@ import numpy as np
 from tm.engines.base import Draft, ProgressCallback, Request, TermConstraint
 from tm.engines.constraints import RequiredTerm, TermEncoder, missing_terms, term_placed
 from tm.engines.ct2_tokens import SPIECE, SentencePieceTokens, TransformersTokens, read_json
-from tm.engines.hub import resolve_model
+from tm.engines.hub import model_label, resolve_model
 from tm.errors import EngineError, InputError, ModelUnavailableError
 from tm.models import ensure_converted
 
@@ -129,7 +129,7 @@ class CTranslate2Engine:
     ):
         if batch_size < 1 or beam < 1 or max_length < 8:
             raise InputError("Batch size and beam must be at least 1 and max length at least 8.")
-        self.model, self.batch_size, self.beam, self.max_length = model, batch_size, beam, max_length
+        self.model, self.batch_size, self.beam, self.max_length = model_label(model), batch_size, beam, max_length
         self.enforce_terms = enforce_terms
         self.device, self.device_index = pick_device(device)
         self.quantization = compute_type or ("float16" if self.device == "cuda" else "int8")

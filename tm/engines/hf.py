@@ -13,7 +13,7 @@ from transformers import AutoModelForSeq2SeqLM, AutoTokenizer, LogitsProcessorLi
 
 from tm.engines.base import Draft, ProgressCallback, Request
 from tm.engines.constraints import LengthCap, TermEncoder, TermEnforcer, TermPlan, missing_terms
-from tm.engines.hub import quiet_transformers, resolve_model
+from tm.engines.hub import model_label, quiet_transformers, resolve_model
 from tm.errors import EngineError, InputError, ModelUnavailableError
 
 LENGTH_RATIO = 2.0  # generated tokens allowed per source token, plus LENGTH_SLACK
@@ -78,7 +78,7 @@ class TransformersEngine:
     ):
         if batch_size < 1 or beam < 1 or max_length < 8:
             raise InputError("Batch size and beam must be at least 1 and max length at least 8.")
-        self.model = model
+        self.model = model_label(model)
         self.batch_size, self.beam, self.max_length = batch_size, beam, max_length
         self.enforce_terms = enforce_terms
         self.length_ratio, self.length_slack = LENGTH_RATIO, LENGTH_SLACK

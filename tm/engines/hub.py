@@ -33,6 +33,12 @@ def looks_like_path(model: str) -> bool:
     )
 
 
+def model_label(model: str) -> str:
+    """How a model is recorded with its drafts: a hub id as given, a local directory as its absolute
+    path (``../opus`` and ``opus`` typed from two places are one model, two ``opus`` directories two)."""
+    return str(Path(model).expanduser().resolve()) if looks_like_path(model) else model
+
+
 def _hint(model: str) -> str:
     return (
         f"on a networked machine run `hf download {model}`, "
