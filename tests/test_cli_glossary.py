@@ -355,3 +355,82 @@ def test_every_help_example_runs_on_a_fresh_database(tmp_path: Path, monkeypatch
                                                      name: str, command: click.Command) -> None:
     desk_folder(tmp_path, monkeypatch)
     run_examples(command.help or "")
+
+
+# -- reviewed defects, as the desk met them -----------------------------------------------------
+
+
+def test_importing_only_ar_and_en_keeps_the_rest(db: str, tmp_path: Path) -> None:
+    run(db, "add", "حزب الله", "Hezbollah", "--variant", "حزب الله اللبناني", "--forbidden", "Party of God",
+        "--alternative", "Hizbullah", "--note", "Lebanon")
+    path = tmp_path / "upd.csv"
+    path.write_text("ar,en\nحزب الله,Hezbollah\n", encoding="utf-8")
+    result = run(db, "import", str(path))
+    assert result.output == "Glossary 'political': 0 added, 0 updated, 1 unchanged, 0 removed.\n"
+    shown = json.loads(run(db, "show", "حزب الله", "--json").output)
+    assert (shown["variants"], shown["forbidden"], shown["alternatives"], shown["note"]) == (
+        ["حزب الله اللبناني"], ["Party of God"], ["Hizbullah"], "Lebanon")
+
+
+ONE_LINE_ERRORS = [
+    ("add-swapped", ["add", "Hezbollah", "حزب الله"], "Error: The Arabic term 'Hezbollah' has no Arabic letter"),
+    ("add-control-note", ["add", "حماس", "Hamas", "--note", "a\x0bb"], "Error: The note of 'حماس' contains the "
+     "control character U+000B"),
+    ("edit-control-term", ["edit", "المرشد الأعلى", "--ar", "المرشد\x01 الأعلى"], "Error: The Arabic term"),
+    ("import-swapped", ["import", "{tmp}/swap.csv", "--name", "sw"], "Error: {tmp}/swap.csv, line 2: the Arabic "
+     "term 'Hezbollah' has no Arabic letter"),
+    ("import-replace-empty", ["import", "{tmp}/empty.csv", "--replace"], "Error: {tmp}/empty.csv holds no entries"),
+    ("import-unterminated", ["import", "{tmp}/quote.csv"], "Error: {tmp}/quote.csv, line 3: a quoted cell starts"),
+]
+
+
+@pytest.mark.parametrize("args,message", [c[1:] for c in ONE_LINE_ERRORS], ids=[c[0] for c in ONE_LINE_ERRORS])
+def test_what_cannot_be_stored_is_refused_in_one_line(db: str, tmp_path: Path, args: list[str],
+                                                      message: str) -> None:
+    (tmp_path / "swap.csv").write_text("ar,en\nHezbollah,حزب الله\n", encoding="utf-8")
+    (tmp_path / "empty.csv").write_text("ar,en\n", encoding="utf-8")
+    (tmp_path / "quote.csv").write_text('ar,en\nحماس,Hamas\n"فتح,Fatah\n', encoding="utf-8")
+    before = entries(db)
+    result = run(db, *[a.replace("{tmp}", str(tmp_path)) for a in args])
+    assert result.exit_code == 1 and len(result.output.splitlines()) == 1, result.output
+    assert result.output.startswith(message.replace("{tmp}", str(tmp_path))), result.output
+    assert entries(db) == before and "sw" not in {e["glossary"] for e in entries(db)}
+
+
+def test_tbx_export_of_a_stored_control_character_is_one_line(db: str, tmp_path: Path) -> None:
+    from tm.store import Store
+
+    assert len(entries(db)) == 1  # the shipped glossary is loaded
+    with Store.open(db) as store, store.transaction() as conn:
+        conn.execute("UPDATE glossary_entries SET note = ?", ("a\x0bb",))
+    result = run(db, "export", str(tmp_path / "x.tbx"))
+    assert result.exit_code == 1 and result.output == (
+        "Error: The note of 'المرشد الأعلى' contains the character U+000B, which XML 1.0 cannot hold; "
+        "remove it before exporting.\n")
+
+
+def test_an_acronym_may_forbid_its_other_case(db: str, tmp_path: Path) -> None:
+    assert run(db, "add", "الناتو2", "NATO", "--forbidden", "Nato").exit_code == 0
+    path = write_jsonl(tmp_path / "d.jsonl", [("قال الناتو2", "Nato said"), ("وقال الناتو2", "NATO said")])
+    data = json.loads(run(db, "check", str(path), "--json").output)
+    assert (data["missing"], data["forbidden"]) == (1, 1)
+
+
+def test_a_later_glossary_wins_a_variant_of_an_earlier_one(db: str, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(g, "shipped_glossary_dir", lambda: REAL_SHIPPED)
+    desk = tmp_path / "desk.csv"
+    desk.write_text("ar,en\nالحاج قاسم,Hajj Qassem\n", encoding="utf-8")
+    pairs = tmp_path / "p2.tsv"
+    pairs.write_text("ar\ten\nوصل الحاج قاسم\tHajj Qassem arrived\n", encoding="utf-8")
+    result = run(db, "check", str(pairs), "--glossary", "political", "--glossary", str(desk))
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("OK: 1 segments")
+
+
+def test_csv_export_has_a_byte_order_mark_and_imports_back(db: str, tmp_path: Path) -> None:
+    path = tmp_path / "x.csv"
+    assert run(db, "export", str(path)).exit_code == 0
+    assert path.read_bytes().startswith("\ufeffar,en,".encode())
+    assert "1 added" in run(db, "import", str(path), "--name", "copy").output
+    assert not run(db, "export", "-", "--format", "csv").stdout_bytes.startswith(b"\xef\xbb\xbf")  # a pipe gets none

@@ -7,15 +7,16 @@ import threading
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from tm import glossary as g
 from tm.errors import ConflictError, FormatError, InputError, NotFoundError
 from tm.formats.tbx import read_tbx, tbx_bytes
+from tm.normalize import ARABIC_LETTER, arabic_share
 from tm.store import Store
 from tm.termcheck import CheckReport, Pair, check, document_pairs, pairs_for, read_pairs
-from tm.terms import term_key
+from tm.terms import TermMatcher
 
 SHIPPED_TSV = (
     "ar\ten\tvariants\tforbidden\tnote\talternatives\n"
@@ -179,6 +180,47 @@ def test_edit_into_an_existing_key_is_refused(store: Store) -> None:
         g.edit(store, "desk", "فتح", new_ar="حماس")
 
 
+UNSTORABLE = [
+    ("swapped", rec("Hezbollah", "حزب الله"), "The Arabic term 'Hezbollah' has no Arabic letter and the English "
+     "'حزب الله' is in Arabic script, so the two look swapped"),
+    ("latin-term", rec("G20", "Group of Twenty"), "The Arabic term 'G20' has no Arabic letter"),
+    ("arabic-english", rec("حزب", "حزب الله"), "The English rendering 'حزب الله' of 'حزب' is mostly Arabic script"),
+    ("control-note", rec("حماس", "Hamas", note="a\x0bb"),
+     "The note of 'حماس' contains the control character U+000B, which a TBX (XML 1.0) file cannot hold"),
+    ("control-term", rec("حما\x01س", "Hamas"), "The Arabic term 'حما\\x01س' contains the control character U+0001"),
+    ("control-variant", rec("حماس", "Hamas", variants=["حما\x0bس"]), "The variant 'حما\\x0bس' of 'حماس'"),
+    ("control-alternative", rec("حماس", "Hamas", alternatives=["Ha\x1fmas"]), "The alternative 'Ha\\x1fmas'"),
+    ("surrogate", rec("حماس", "Ha\udce9mas"), "The English rendering of 'حماس' contains the control character U+DCE9"),
+]
+
+
+@pytest.mark.parametrize("term,message", [u[1:] for u in UNSTORABLE], ids=[u[0] for u in UNSTORABLE])
+def test_add_and_edit_refuse_swapped_columns_and_control_characters(store: Store, term: g.Record,
+                                                                    message: str) -> None:
+    before = snapshot(store)
+    with pytest.raises(InputError) as err:
+        g.add(store, "political", term)
+    assert str(err.value).startswith(message) and "\n" not in str(err.value), str(err.value)
+    with pytest.raises(InputError) as err:
+        g.edit(store, "political", "المرشد الأعلى", new_ar=term.ar, en=term.en, variants=term.variants,
+               alternatives=term.alternatives, note=term.note)
+    assert str(err.value).startswith(message), str(err.value)
+    assert snapshot(store) == before
+
+
+def test_tbx_export_of_text_stored_before_it_was_refused_is_one_error(store: Store, tmp_path: Path) -> None:
+    g.add(store, "desk", rec("حماس", "Hamas"))
+    with store.transaction() as conn:
+        conn.execute("UPDATE glossary_entries SET note = ? WHERE ar = 'حماس'", ("a\x0bb",))
+    path = tmp_path / "desk.tbx"
+    with pytest.raises(InputError) as err:
+        g.export_file(store, "desk", path)
+    assert str(err.value) == ("The note of 'حماس' contains the character U+000B, which XML 1.0 cannot hold; "
+                              "remove it before exporting.")
+    assert not path.exists()
+    assert g.edit(store, "desk", "حماس", note="").note is None  # the way out
+
+
 @pytest.mark.parametrize("term", [rec(" ", "x"), rec("حماس", ""), rec("َ", "x"), rec("حماس", "Hamas",
                          alternatives=["a|b"])], ids=["empty-ar", "empty-en", "only-tashkeel", "pipe"])
 def test_add_rejects_unusable_terms(store: Store, term: g.Record) -> None:
@@ -217,6 +259,20 @@ BAD_FILES = [
     ("latin1.tbx", b'<?xml version="1.0" encoding="UTF-8"?>\n<tbx type="TBX-Basic"><text><body>\n'
      b'<conceptEntry id="a"><langSec xml:lang="ar"><termSec><term>\xe9t</term></termSec></langSec>'
      b"</conceptEntry></body></text></tbx>", "line 3", "encoding"),
+    ("swapped.csv", "ar,en\nحماس,Hamas\nHezbollah,حزب الله\n".encode(), "line 3", "the two look swapped"),
+    ("arabic-en.tsv", "ar\ten\nحزب\tحزب الله\n".encode(), "line 2", "'حزب الله' of 'حزب' is mostly Arabic"),
+    ("latin-ar.csv", b"ar,en\nG20,Group of Twenty\n", "line 2", "'G20' has no Arabic letter"),
+    ("control-note.csv", 'ar,en,note\nحماس,Hamas,"a\x0cb"\n'.encode(), "line 2",
+     "the note of 'حماس' contains the control character U+000C"),
+    ("control-term.tsv", "ar\ten\nفتح\tFatah\nحما\x01س\tHamas\n".encode(), "line 3", "U+0001"),
+    ("unterminated.csv", 'ar,en\nحماس,Hamas\nفتح,Fatah\n"حزب,Hezbollah\nقطر,Qatar\n'.encode(), "line 4",
+     'a quoted cell starts on this line and its closing " is missing'),
+    ("bad-utf16.tsv", "ar\ten\n".encode("utf-16") + "حماس\tHamas\n".encode("utf-16-le")[:-2] + b"\x00\xd8",
+     "line 2", "not valid UTF-16"),
+    ("pipe.tbx", '<tbx type="TBX-Basic"><text><body><conceptEntry id="c1">\n<langSec xml:lang="ar"><termSec>'
+     '<term>حزب الله</term></termSec></langSec>\n<langSec xml:lang="en"><termSec><term>Hezbollah</term></termSec>'
+     "\n<termSec><term>Hizb | Allah</term></termSec></langSec></conceptEntry></body></text></tbx>".encode(),
+     "line 4", "an alternative of 'حزب الله', 'Hizb | Allah', contains '|'"),
 ]
 
 
@@ -238,13 +294,94 @@ def test_import_merges_and_replace_removes(store: Store, tmp_path: Path) -> None
     path.write_text("ar\ten\talternatives\nالمرشد الأعلى\tSupreme Leader\t\nحماس\tHamas\tHamas movement\n"
                     "الحرس الثوري\tIRGC\t\n", encoding="utf-8")
     result = g.import_file(store, path, "political", author="amal")
-    assert (result.added, result.updated, result.unchanged, result.removed) == (1, 2, 0, 0)
+    # المرشد الأعلى keeps its forbidden rendering: the file has no forbidden column
+    assert (result.added, result.updated, result.unchanged, result.removed) == (1, 1, 1, 0)
     irgc = g.show(store, "political", "الحرس الثوري")
     assert (irgc.en, irgc.updated_by, irgc.created_by) == ("IRGC", "amal", g.SHIPPED_AUTHOR)
-    path.write_text("ar\ten\nحماس\tHamas\n", encoding="utf-8")
+    assert (irgc.alternatives, irgc.forbidden, irgc.note) == ([], ["Revolutionary Guard army"], "Iran")
+    path.write_text("ar\ten\nحماس\tHamas movement\n", encoding="utf-8")
     result = g.import_file(store, path, "political", author="amal", replace=True)
     assert (result.added, result.updated, result.removed) == (0, 1, 2)
+    assert g.show(store, "political", "حماس").alternatives == ["Hamas movement"]
     assert [e.ar for e in g.list_entries(store, "political")] == ["حماس"]
+
+
+KEEP = {"variants": ["حزب الله اللبناني"], "forbidden": ["Party of God"], "alternatives": ["Hizbullah"],
+        "note": "Lebanon"}
+MISSING_COLUMNS = [
+    ("ar-en-only", "ar,en\nحزب الله,Hezbollah\n", {}, "unchanged"),
+    ("empty-note-clears", "ar,en,note\nحزب الله,Hezbollah,\n", {"note": None}, "updated"),
+    ("empty-lists-clear", "ar,en,variants,forbidden,alternatives\nحزب الله,Hezbollah,,,\n",
+     {"variants": [], "forbidden": [], "alternatives": []}, "updated"),
+    ("one-list-given", "ar\ten\tforbidden\nحزب الله\tHezbollah\tHizballah\n", {"forbidden": ["Hizballah"]},
+     "updated"),
+    ("en-changes-lists-stay", "en,ar\nHizbullah party,حزب الله\n", {"en": "Hizbullah party"}, "updated"),
+]
+
+
+@pytest.mark.parametrize("text,changed,count", [c[1:] for c in MISSING_COLUMNS], ids=[c[0] for c in MISSING_COLUMNS])
+def test_a_column_the_file_lacks_leaves_that_field_alone(store: Store, tmp_path: Path, text: str,
+                                                         changed: dict, count: str) -> None:
+    g.add(store, "desk", rec("حزب الله", "Hezbollah", **KEEP))
+    path = tmp_path / ("t.tsv" if "\t" in text else "t.csv")
+    path.write_text(text, encoding="utf-8")
+    result = g.import_file(store, path, "desk")
+    assert getattr(result, count) == 1 and result.added == 0
+    e = g.show(store, "desk", "حزب الله")
+    assert {k: getattr(e, k) for k in ("en", *KEEP)} == {"en": "Hezbollah", **KEEP, **changed}
+    assert g.import_file(store, path, "fresh").added == 1  # a new entry has only what the file gives
+    fresh = g.show(store, "fresh", "حزب الله")
+    assert (fresh.variants, fresh.note) == ([], None)
+
+
+def test_a_kept_field_that_contradicts_the_file_names_the_line(store: Store, tmp_path: Path) -> None:
+    g.add(store, "desk", rec("حزب الله", "Hezbollah", forbidden=["Hizballah"]))
+    before = snapshot(store)
+    path = tmp_path / "t.csv"
+    path.write_text("ar,en\nحماس,Hamas\nحزب الله,Hizballah\n", encoding="utf-8")
+    with pytest.raises(FormatError) as err:
+        g.import_file(store, path, "desk")
+    message = str(err.value)
+    assert message.startswith(f"{path}, line 3: the forbidden rendering 'Hizballah' of 'حزب الله' is also")
+    assert "the file has no alternatives/forbidden/note/variants column, so the stored one was kept" in message
+    assert snapshot(store) == before
+
+
+EMPTY_FILES = [
+    ("header.csv", "ar,en,note\n"),
+    ("header.tsv", "ar\ten\n\n"),
+    ("empty-body.tbx", '<?xml version="1.0"?>\n<tbx type="TBX-Basic" xmlns="urn:iso:std:iso:30042:ed-2">'
+     "<tbxHeader/><text><body/></text></tbx>\n"),
+]
+
+
+@pytest.mark.parametrize("name,text", EMPTY_FILES, ids=[e[0] for e in EMPTY_FILES])
+def test_replace_refuses_a_file_without_entries(store: Store, tmp_path: Path, name: str, text: str) -> None:
+    before = snapshot(store)
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        g.import_file(store, path, "political", replace=True)
+    assert str(err.value) == (f"{path} holds no entries, and importing it with --replace would empty glossary "
+                              "'political'; nothing was changed.")
+    assert snapshot(store) == before
+    assert g.import_file(store, path, "political").added == 0  # without --replace it changes nothing anyway
+
+
+UTF16 = [
+    ("le-bom.tsv", "utf-16-le", "ar\ten\tnote\r\nحماس\tHamas\tغزة\r\n"),
+    ("be-bom.csv", "utf-16-be", 'ar,en,note\nحماس,Hamas,"غزة"\n'),
+    ("no-extension", "utf-16-le", "ar\ten\tnote\nحماس\tHamas\tغزة\n"),
+]
+
+
+@pytest.mark.parametrize("name,encoding,text", UTF16, ids=[u[0] for u in UTF16])
+def test_utf16_with_a_byte_order_mark_is_read(store: Store, tmp_path: Path, name: str, encoding: str,
+                                             text: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(("\ufeff" + text).encode(encoding))
+    assert [(r.ar, r.en, r.note, r.line) for r in g.read_terms_file(path)] == [("حماس", "Hamas", "غزة", 2)]
+    assert g.import_file(store, path, "desk").added == 1
 
 
 def test_import_creates_a_glossary_and_reads_any_column_order(store: Store, tmp_path: Path) -> None:
@@ -271,6 +408,7 @@ def test_export_then_import_round_trips(store: Store, tmp_path: Path, fmt: str) 
         g.add(store, "desk", e, author="amal")
     path = tmp_path / f"desk.{fmt}"
     assert g.export_file(store, "desk", path) == 3
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf") is (fmt == "csv")  # for spreadsheets
     records = g.read_terms_file(path)
     keys = ("ar", "en", "variants", "forbidden", "alternatives", "note")
     assert [{k: getattr(r, k) for k in keys} for r in records] == [
@@ -325,11 +463,13 @@ _TEXT = st.text(alphabet=st.sampled_from(list("ابتثجحخدذرسشصضطظ�
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(ar=_TEXT.filter(term_key), en=_TEXT, alts=st.lists(_TEXT, max_size=2, unique=True),
+@given(ar=_TEXT.filter(ARABIC_LETTER.search), en=_TEXT.filter(lambda s: arabic_share(s) <= 0.5),
+       alts=st.lists(_TEXT, max_size=2, unique=True),
        note=st.one_of(st.none(), _TEXT))
 @pytest.mark.parametrize("fmt", ["csv", "tbx"])
 def test_term_files_round_trip_any_text(tmp_path: Path, fmt: str, ar: str, en: str, alts: list[str],
                                         note: str | None) -> None:
+    assume(en not in alts)  # an alternative equal to the required rendering is no alternative
     path = tmp_path / f"t.{fmt}"
     path.write_bytes(g.dumps([rec(ar, en, alternatives=alts, note=note)], fmt))
     (r,) = g.read_terms_file(path)
@@ -348,6 +488,31 @@ def test_load_terms_from_names_and_files(store: Store, tmp_path: Path) -> None:
     assert [t.en for t in g.load_terms(None, [str(path)])] == ["Leader", "Hamas"]
     with pytest.raises(NotFoundError, match="nope"):
         g.load_terms(store, ["nope"])
+
+
+LATER_WINS = [
+    # (specs, desk file, Arabic, the English its hit requires)
+    ("later-term-is-earlier-variant", ["political", "desk"], "ar,en\nحرس الثورة,Guards of the Revolution\n",
+     "قال حرس الثورة والحرس الثوري", ["Guards of the Revolution", "Revolutionary Guards"]),
+    ("later-variant-is-earlier-variant", ["political", "desk"], "ar,en,variants\nالحرس,Guard,حرس الثورة\n",
+     "قال حرس الثورة", ["Guard"]),
+    ("later-variant-is-earlier-term", ["political", "desk"], "ar,en,variants\nالحرس,Guard,الحرس الثوري\n",
+     "قال الحرس الثوري وحرس الثورة", ["Guard"]),  # the earlier entry gives way, variants and all
+    ("same-term", ["political", "desk"], "ar,en\nالحرس الثوري,IRGC\n", "قال الحرس الثوري وحرس الثورة", ["IRGC"]),
+    ("earlier-file-loses", ["desk", "political"], "ar,en\nحرس الثورة,Guards of the Revolution\n",
+     "قال حرس الثورة", ["Revolutionary Guards"]),
+]
+
+
+@pytest.mark.parametrize("specs,desk,text,expected", [c[1:] for c in LATER_WINS], ids=[c[0] for c in LATER_WINS])
+def test_a_later_spec_wins_every_spelling_it_shares(store: Store, tmp_path: Path, specs: list[str], desk: str,
+                                                    text: str, expected: list[str]) -> None:
+    path = tmp_path / "desk.csv"
+    path.write_text(desk, encoding="utf-8")
+    terms = g.load_terms(store, [str(path) if s == "desk" else s for s in specs])
+    assert [h.term.en for h in TermMatcher(terms).find(text)] == expected
+    shipped = next(t for t in g.load_terms(store) if t.ar == "الحرس الثوري")
+    assert shipped.variants == ("حرس الثورة",)  # the store is untouched
 
 
 # -- check ---------------------------------------------------------------------------------------
@@ -487,15 +652,16 @@ def test_untranslated_segments_fail_the_gate(pairs: list[tuple[str, str | None]]
 CONTRADICTIONS = [
     rec("جبهة", "Front", forbidden=["Front"]),
     rec("جبهة", "Front", forbidden=["the front"]),
-    rec("داعش", "Islamic State", alternatives=["ISIS", "ISIL"], forbidden=["Daesh", "isil"]),
+    rec("داعش", "Islamic State", alternatives=["ISIS", "Isil"], forbidden=["Daesh", "ISIL"]),
     rec("جبهة", "Front line", forbidden=["front-line"]),
     rec("ميليشيا", "militia", forbidden=["militias"]),
     rec("جبهة", "Front", variants=["الجبهة"], forbidden=["Fronte", "Frónt"]),
+    rec("الناتو", "Nato", forbidden=["NATO"]),
 ]
 
 
 @pytest.mark.parametrize("term", CONTRADICTIONS, ids=["same", "article", "alternative-case", "hyphen", "plural",
-                                                      "accent"])
+                                                      "accent", "acronym-forbidden"])
 def test_a_rendering_both_accepted_and_forbidden_is_refused(store: Store, tmp_path: Path,
                                                             term: g.Record) -> None:
     before = snapshot(store)
@@ -518,7 +684,9 @@ def test_a_rendering_both_accepted_and_forbidden_is_refused(store: Store, tmp_pa
     rec("داعش", "Islamic State", forbidden=["Islamic State of Iraq"]),
     rec("داعش", "Islamic State of Iraq and the Levant", forbidden=["Islamic State"]),
     rec("داعش", "Islamic State", alternatives=["ISIS"], forbidden=["Daesh", "ISIL"]),
-], ids=["longer-forbidden", "shorter-forbidden", "distinct"])
+    rec("الناتو", "NATO", forbidden=["Nato"]),  # the check reads an acronym case-sensitively
+    rec("داعش", "Islamic State", alternatives=["ISIL"], forbidden=["Isil"]),
+], ids=["longer-forbidden", "shorter-forbidden", "distinct", "acronym-case", "acronym-alternative-case"])
 def test_renderings_that_differ_are_accepted(store: Store, term: g.Record) -> None:
     assert g.add(store, "political", term).forbidden == term.forbidden
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tm.normalize import ascii_digits, normalize, normalize_with_offsets
+from tm.normalize import arabic_share, ascii_digits, normalize, normalize_with_offsets
 
 RULES = [
     # tashkeel
@@ -136,3 +136,20 @@ def test_each_key_character_comes_from_the_original_character_at_its_offset(text
 def test_normalize_is_idempotent(text: str):
     key = normalize(text)
     assert normalize(key) == key
+
+
+SCRIPT = [
+    ("arabic", "حزب الله", 1.0),
+    ("latin", "Hezbollah", 0.0),
+    ("mostly-latin", "Hezbollah (حزب)", 0.25),
+    ("tashkeel-and-digits-are-no-letters", "القرار ٢٢٥٤ َ", 1.0),
+    ("presentation-forms", "\ufefb\ufdf2", 1.0),
+    ("persian-letters", "پ گ", 1.0),
+    ("no-letters", "1701 -", 0.0),
+    ("empty", "", 0.0),
+]
+
+
+@pytest.mark.parametrize("text,share", [c[1:] for c in SCRIPT], ids=[c[0] for c in SCRIPT])
+def test_arabic_share(text: str, share: float):
+    assert arabic_share(text) == share

@@ -126,6 +126,30 @@ def test_names_take_no_article(term: Term, text: str, expected: list[str]) -> No
     assert [h.text for h in TermMatcher([term]).find(text)] == expected
 
 
+# A final alef with tanwin fath makes an accusative adjective or adverb (روسيًا "Russian-ly"), never the name.
+TANWIN_CASES = [
+    ("fathatan-before-alef", "روسيا", "تحرك روسيًا وإيرانيًا", []),
+    ("fathatan-after-alef", "روسيا", "تحرك روسياً", []),
+    ("tico-19-british", "بريطانيا", "متجرًا بريطانيًا عبر الإنترنت", []),
+    ("proclitic", "تركيا", "دعم تركيًا", []),
+    ("with-tatweel", "سوريا", "موقفا سوريـًا", []),
+    ("with-shadda", "سوريا", "موقفا سوريًّا", []),
+    ("open-fathatan", "روسيا", "تحرك روسي\u08f0ا", []),
+    ("multi-word", "جنوب إفريقيا", "سفير جنوب إفريقياً", []),
+    ("undiacritised-still", "روسيا", "زار روسيا وبريطانيا", ["روسيا"]),
+    ("fatha-is-not-tanwin", "روسيا", "زار رُوسْيَا", ["رُوسْيَا"]),
+    ("tanwin-elsewhere", "روسيا", "زار روسيا مؤخرًا", ["روسيا"]),
+    ("kasratan-after-alef", "روسيا", "من روسيا\u064d", ["روسيا\u064d"]),
+    ("term-not-ending-in-alef", "سلام", "قال سلامٌ", ["سلامٌ"]),
+    ("other-term-same-text", "بريطانيا", "بريطانيا وبريطانيًا", ["بريطانيا"]),
+]
+
+
+@pytest.mark.parametrize("term,text,expected", **table(TANWIN_CASES))
+def test_tanwin_fath_on_the_final_alef_is_not_the_name(term: str, text: str, expected: list[str]) -> None:
+    assert [h.text for h in TermMatcher([Term(term, "Name")]).find(text)] == expected
+
+
 def test_short_term_takes_no_proclitic() -> None:
     assert found([T("آب")], "في آب/أغسطس") == [("آب", "آب")]
     assert found([T("آب")], "باب وآب") == []

@@ -11,12 +11,14 @@ nothing is stored (:func:`tm.formats.termfile.rendering_conflict`, :func:`~tm.fo
 A new database gets the shipped ``political`` glossary (``glossaries/political.tsv``)
 on first use.  Term files (:mod:`tm.formats.termfile`) are CSV or TSV with the
 header ``ar,en[,variants,forbidden,note[,alternatives]]`` (lists ``|``-separated) or
-TBX; an import is all or nothing.  Checking translations
-against the terms is :mod:`tm.termcheck`.
+TBX; an import is all or nothing, and a column the file does not have leaves that field
+of an existing entry as it is.  Checking translations against the terms is :mod:`tm.termcheck`.
 """
 
 from __future__ import annotations
 
+import codecs
+import dataclasses
 import json
 import os
 import sqlite3
@@ -25,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import ConflictError, InputError, NotFoundError
+from .errors import ConflictError, FormatError, InputError, NotFoundError
 from .formats.records import TermLike
 from .formats.termfile import (
     FORMATS,
@@ -35,7 +37,9 @@ from .formats.termfile import (
     format_from_extension,
     read_terms_file,
     rendering_conflict,
+    script_problem,
     spelling_clash,
+    unstorable,
 )
 from .normalize import normalize
 from .store import Store, current_user, now
@@ -228,6 +232,10 @@ def _clean_list(items: Sequence[str], what: str) -> list[str]:
 
 
 def _values(term: TermLike, hint: str = "") -> dict[str, Any]:
+    """The cleaned fields of *term*; :class:`InputError` for a term that cannot be stored."""
+    problem = unstorable(term)
+    if problem:
+        raise InputError(_sentence(problem) + ".")
     values: dict[str, Any] = {
         "ar": _clean(term.ar, "Arabic term"),
         "en": _clean(term.en, "English rendering"),
@@ -236,6 +244,11 @@ def _values(term: TermLike, hint: str = "") -> dict[str, Any]:
         "alternatives": _clean_list(term.alternatives, "alternative"),
         "note": (term.note or "").strip() or None,
     }
+    if not term_key(values["ar"]):
+        raise InputError(f"The Arabic term {term.ar!r} has no letters to match on.")
+    problem = script_problem(values["ar"], values["en"])
+    if problem:
+        raise InputError(_sentence(problem) + ".")
     conflict = rendering_conflict(Record(**values))
     if conflict:
         raise InputError(_sentence(conflict) + hint + ".")
@@ -299,8 +312,6 @@ def add(store: Store, name: str, term: TermLike, *, author: str | None = None, f
     ensure_default(store)
     values = _values(term)
     key = normalize(values["ar"])
-    if not term_key(values["ar"]):
-        raise InputError(f"The Arabic term {term.ar!r} has no letters to match on.")
     author = author or current_user()
     with store.transaction() as conn:
         gid = _glossary_id(conn, name) or _create(conn, name)
@@ -378,11 +389,23 @@ def remove(store: Store, name: str, ar: str) -> Entry:
 
 
 def _store_records(conn: sqlite3.Connection, gid: int, records: Sequence[Record], author: str,
-                   result: ImportResult) -> None:
+                   result: ImportResult, path: str | None = None) -> None:
+    """Add or update each record; a field in ``record.absent`` keeps an existing entry's value."""
     when = now()
     for r in records:
-        values = _values(r)
-        found = _lookup(conn, gid, values["ar"], variants=False)
+        found = _lookup(conn, gid, r.ar, variants=False)
+        kept = found is not None and bool(r.absent)  # a field the file lacks keeps the stored value
+        if found is not None and kept:
+            r = dataclasses.replace(r, **{k: getattr(found[1], k) for k in r.absent})
+        try:
+            values = _values(r)
+        except InputError as exc:
+            if path is None:
+                raise
+            why = str(exc).rstrip(".")
+            if kept:
+                why += f" (the file has no {'/'.join(sorted(r.absent))} column, so the stored one was kept)"
+            raise FormatError(why[:1].lower() + why[1:] + ".", path=path, line=r.line) from None
         if found is None:
             _insert(conn, gid, values, author, when)
             result.added += 1
@@ -402,6 +425,9 @@ def import_file(store: Store, path: str | Path, name: str = DEFAULT_GLOSSARY, *,
     """
     ensure_default(store)
     records = read_terms_file(path)
+    if replace and not records:
+        raise InputError(f"{path} holds no entries, and importing it with --replace would empty glossary "
+                         f"{name!r}; nothing was changed.")
     result = ImportResult(name, str(path))
     with store.transaction() as conn:
         gid = _glossary_id(conn, name) or _create(conn, name, source=str(path))
@@ -412,7 +438,7 @@ def import_file(store: Store, path: str | Path, name: str = DEFAULT_GLOSSARY, *,
                 if key not in keys:
                     conn.execute("DELETE FROM glossary_entries WHERE id = ?", (entry_id,))
                     result.removed += 1
-        _store_records(conn, gid, records, author or current_user(), result)
+        _store_records(conn, gid, records, author or current_user(), result, str(path))
         _check_spellings(conn, gid, name, [normalize(r.ar) for r in records], path=str(path),
                          lines={normalize(r.ar): r.line for r in records})
     return result
@@ -422,10 +448,13 @@ def export_file(store: Store, name: str, path: str | Path, fmt: str | None = Non
     """Write glossary *name* to *path* as CSV, TSV or TBX (*fmt*, else by extension); return the count.
 
     Without *fmt*, an extension other than .csv, .tsv/.tab or .tbx/.xml is refused (:class:`InputError`).
+    A CSV file starts with the UTF-8 byte-order mark, which spreadsheets need to read it as UTF-8.
     """
     fmt = fmt or format_from_extension(path)
     entries = list_entries(store, name)
     data = dumps(entries, fmt, title=f"tm glossary {name}")
+    if fmt == "csv":
+        data = codecs.BOM_UTF8 + data
     target = Path(path)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
@@ -458,8 +487,11 @@ def ensure_default(store: Store) -> bool:
 def load_terms(store: Store | None, specs: Sequence[str] = (DEFAULT_GLOSSARY,)) -> list[Term]:
     """The terms of each spec, a glossary name in the store or a CSV/TSV/TBX file path.
 
-    A glossary name wins over a file of the same name.  When two specs hold the same
-    normalised Arabic key, the later one wins.
+    A glossary name wins over a file of the same name.  A later spec wins every Arabic
+    spelling (term or variant, compared on :func:`tm.terms.term_key`) it shares with an
+    earlier one: an earlier entry whose term is one of them is dropped (the later entry
+    takes its place when the two terms are the same), and one whose variant is one of
+    them loses that variant.
     """
     if store is not None:
         ensure_default(store)
@@ -474,6 +506,15 @@ def load_terms(store: Store | None, specs: Sequence[str] = (DEFAULT_GLOSSARY,)) 
             raise NotFoundError(
                 f"No glossary or term file {spec!r}; `tm glossary list` shows the glossaries in the store."
             )
-        for item in items:
-            merged[normalize(item.ar)] = to_term(item, spec)
+        terms = [to_term(item, spec) for item in items]
+        own = {term_key(t.ar) for t in terms}
+        claimed = own | {term_key(v) for t in terms for v in t.variants}
+        for key, old in list(merged.items()):
+            if key in claimed and key not in own:
+                del merged[key]
+            elif key not in own and any(term_key(v) in claimed for v in old.variants):
+                merged[key] = dataclasses.replace(
+                    old, variants=tuple(v for v in old.variants if term_key(v) not in claimed))
+        for t in terms:
+            merged[term_key(t.ar)] = t
     return list(merged.values())

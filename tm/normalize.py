@@ -10,6 +10,8 @@ displayed text is never normalised.  The rules, applied per character:
   combining hamza (و + ٔ) keyed as the single letter (ؤ)
 * Arabic-Indic (٠-٩) and Persian (۰-۹) digits → ASCII, with ٫ → .  ٬ → ,  ٪ → %
 * Latin letters case-folded; any run of whitespace → one space, trimmed
+
+:func:`arabic_share` tells Arabic script from Latin (a term in the wrong column).
 """
 
 from __future__ import annotations
@@ -110,3 +112,16 @@ _ARABIC_DIGITS = str.maketrans({**{chr(0x0660 + i): str(i) for i in range(10)},
 def ascii_digits(text: str) -> str:
     """*text* with Arabic-Indic and Persian digits written as ASCII digits."""
     return text.translate(_ARABIC_DIGITS)
+
+
+#: An Arabic letter (not a digit, mark, tatweel or punctuation): the Arabic block, its supplements, presentation forms.
+ARABIC_LETTER = re.compile(
+    "[\u0620-\u063f\u0641-\u064a\u066e-\u06d3\u06d5\u06ee\u06ef\u06fa-\u06fc\u06ff\u0750-\u077f\u08a0-\u08c9"
+    "\ufb50-\ufdfb\ufe70-\ufefc]"
+)
+
+
+def arabic_share(text: str) -> float:
+    """The share of the letters of *text* that are Arabic letters (0.0 when it has no letter)."""
+    letters = [c for c in text if c.isalpha()]
+    return sum(1 for c in letters if ARABIC_LETTER.match(c)) / len(letters) if letters else 0.0

@@ -22,6 +22,10 @@ The first word of a term may carry the proclitic chain و/ف, then ب/ك/ل, the
 
 Suffixes are never allowed: العراقي (the adjective) is not العراق, الإسلام is not سلام and
 مقدسات is not قدس; nor is the accusative alif (سلاما), since روسيا would then be روسي + ا.
+The key drops tanwin, so a word whose final alef carries tanwin fath, before it or after
+it (روسيًا or روسياً "Russian-ly", بريطانيًا "British"), is kept from matching a term whose
+key ends in that alef (روسيا, بريطانيا): such a word is an accusative adjective or adverb,
+never the name.  Undiacritised روسيا still matches.
 Overlapping hits are resolved longest first (proclitics included), then leftmost; on the very
 same words, the reading that strips fewer letters wins, then the term given first.
 
@@ -249,6 +253,10 @@ class TermMatcher:
         if not found:
             return []
         original = _original(backmap)
+        if _TANWIN_FATH.search(text):
+            found = [c for c in found if not _accusative_alef(text, scan, original, c[1])]
+            if not found:
+                return []
         return [self._hit(text, original, ts, e, index) for ts, e, index in _select(found, len(scan))]
 
     def find_many(self, texts: Iterable[str]) -> list[list[TermHit]]:
@@ -287,6 +295,18 @@ class TermMatcher:
 
 # combining marks and tatweel that may follow the last letter of a hit
 _MARKS = re.compile("[\u0300-\u036f\u0610-\u061a\u0640\u064b-\u065f\u0670\u06d6-\u06ed\u08d3-\u08ff]*")
+_TANWIN_FATH = re.compile("[\u064b\u08f0]")  # fathatan, open fathatan
+
+
+def _accusative_alef(text: str, scan: str, original: Callable[[int], int], end: int) -> bool:
+    """Whether a form ending before scan index *end* ends in an alef with tanwin fath in *text*:
+    on the letter before the alef (روسيًا) or on the alef (روسياً)."""
+    if end < 2 or scan[end - 1] != "\u0627":
+        return False
+    alef = original(end - 1)
+    after = _MARKS.match(text, alef + 1)
+    before = text[original(end - 2) + 1:alef]
+    return bool(_TANWIN_FATH.search(before) or (after and _TANWIN_FATH.search(after.group())))
 
 
 def _select(found: list[tuple[int, int, int, int]], size: int) -> list[tuple[int, int, int]]:

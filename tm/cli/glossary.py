@@ -82,8 +82,11 @@ def add(ar: str, en: str, variants: tuple[str, ...], alternatives: tuple[str, ..
     An entry whose Arabic has the same normalised form (tashkeel, hamza forms and
     the like ignored) is refused unless --force. So is an entry that contradicts
     itself or the glossary: an English rendering both required (or accepted) and
-    forbidden, compared ignoring case, or an Arabic term or variant that is, once
-    normalised, another entry's term or variant.
+    forbidden, compared as the check reads English (ignoring case, except in an
+    all-capitals acronym), or an Arabic term or variant that is, once normalised,
+    another entry's term or variant. AR must have an Arabic letter and EN must not
+    be mostly Arabic script (the two swapped), and no text may hold a control
+    character that a TBX file cannot.
 
     \b
     Example:
@@ -225,11 +228,14 @@ def import_(file: str, name: str, replace: bool, author: str | None, as_json: bo
     """Import a CSV, TSV or TBX term file into a glossary.
 
     A CSV or TSV starts with the header ar,en[,variants,forbidden,note,alternatives]
-    (lists separated by |). Entries already in the glossary are updated from the
-    file. The import is all or nothing: any error (a missing column, an empty term,
-    a file that is not UTF-8, malformed TBX, a term twice, a rendering both accepted
-    and forbidden, an Arabic spelling that is another entry's) names the line and
-    leaves the glossary unchanged.
+    (lists separated by |), in UTF-8 or UTF-16 with a byte-order mark. Entries
+    already in the glossary are updated from the file; a column the file does not
+    have leaves that field as it is (a column present but empty clears it). The
+    import is all or nothing: any error (a missing column, an empty term, an
+    unterminated quote, a file that is not UTF-8, malformed TBX, a term twice, a
+    rendering both accepted and forbidden, an Arabic spelling that is another
+    entry's, columns that look swapped, a control character) names the line and
+    leaves the glossary unchanged. --replace refuses a file with no entries.
 
     \b
     Example:
@@ -256,7 +262,8 @@ def import_(file: str, name: str, replace: bool, author: str | None, as_json: bo
 def export_(file: str, name: str, fmt: str | None, db: str | None) -> None:
     """Write a glossary to FILE (- for stdout) as CSV, TSV or TBX.
 
-    Without --format, FILE must end in .csv, .tsv, .tab, .tbx or .xml.
+    Without --format, FILE must end in .csv, .tsv, .tab, .tbx or .xml. A CSV
+    file starts with a UTF-8 byte-order mark, so that spreadsheets read it right.
 
     \b
     Example:

@@ -22,7 +22,11 @@ class TermLike(Protocol):
 
 @dataclass
 class Record:
-    """One term as read from a term file (TBX, CSV or TSV); ``line`` is where it starts (1-based)."""
+    """One term as read from a term file (TBX, CSV or TSV); ``line`` is where it starts (1-based).
+
+    ``absent`` names the fields the file has no column for (a CSV or TSV without a
+    ``note`` column, say): importing leaves those fields of an existing entry as they are.
+    """
 
     ar: str
     en: str
@@ -31,3 +35,4 @@ class Record:
     alternatives: list[str] = field(default_factory=list)
     note: str | None = None
     line: int | None = None
+    absent: frozenset[str] = frozenset()

@@ -21,11 +21,24 @@ One concept entry holds one glossary term::
     </conceptEntry>
 
 On reading, element names are matched without their namespace, so TBX v2 files
-(``termEntry``/``langSet``/``tig``/``ntig``) read the same way: in each language the
-preferred term (else the first that is not deprecated) is the term, the other admitted
-ones are Arabic variants or English alternatives, deprecated or superseded English
-terms are forbidden, and deprecated Arabic ones are kept as variants (they still occur
-in what is translated).  Notes from any level of the entry are joined with " / ".
+(``termEntry``/``langSet``/``tig``/``ntig``) read the same way.  A term's status is
+read from, first found first:
+
+* ``<termNote type="administrativeStatus">`` or ``<descrip type="administrativeStatus">``
+  (TBX-Basic DCA style, TBX v2): ``preferredTerm-admn-sts``, ``admittedTerm-admn-sts``,
+  ``deprecatedTerm-admn-sts``, ``supersededTerm-admn-sts``;
+* an element named ``administrativeStatus`` in any namespace (TBX v3 DCT style,
+  ``<basic:administrativeStatus>``), with the same values;
+* ``<termNote type="normativeAuthorization">`` (TBX v2, ISO 12620): ``preferredTerm``
+  (``standardizedTerm`` counts as preferred), ``admittedTerm``, ``deprecatedTerm``,
+  ``supersededTerm``.
+
+In each language the preferred term (else the first that is not deprecated) is the
+term, the other admitted ones are Arabic variants or English alternatives, deprecated
+or superseded English terms are forbidden, and deprecated Arabic ones are kept as
+variants (they still occur in what is translated).  Notes from any level of the entry
+are joined with " / ".  Internal DTD entities (``<!ENTITY nbsp "&#160;">``) are
+resolved; external ones are not (an error), nor is anything fetched from the network.
 """
 
 from __future__ import annotations
@@ -36,6 +49,7 @@ from pathlib import Path
 from lxml import etree
 
 from ..errors import FormatError, InputError
+from ._xml import check_xml_text
 from .records import Record, TermLike
 
 TBX_NS = "urn:iso:std:iso:30042:ed-2"
@@ -44,7 +58,8 @@ PREFERRED = "preferredTerm-admn-sts"
 ADMITTED = "admittedTerm-admn-sts"
 DEPRECATED = "deprecatedTerm-admn-sts"
 _RULED_OUT = frozenset({DEPRECATED, "supersededTerm-admn-sts", "deprecatedTerm", "supersededTerm"})
-_PREFERRED = frozenset({PREFERRED, "preferredTerm"})
+_PREFERRED = frozenset({PREFERRED, "preferredTerm", "standardizedTerm"})
+_STATUS_TYPES = ("administrativeStatus", "normativeAuthorization")  # as a type="…" or as an element
 
 
 def _local(el: etree._Element) -> str:
@@ -61,14 +76,16 @@ def _text(el: etree._Element) -> str:
 
 
 def _status(term_sec: etree._Element) -> str | None:
-    for note in term_sec.iter():
-        if _local(note) in ("termNote", "descrip") and note.get("type") == "administrativeStatus":
-            return _text(note)
+    """The status of a termSec/tig/ntig (see the module docstring), or None."""
+    for el in term_sec.iter():
+        name = _local(el)
+        if (name in ("termNote", "descrip") and el.get("type") in _STATUS_TYPES) or name in _STATUS_TYPES:
+            return _text(el)
     return None
 
 
-def _terms(lang_sec: etree._Element, path: str) -> list[tuple[str, str | None]]:
-    """``(term, administrative status)`` for each termSec/tig/ntig of a language section."""
+def _terms(lang_sec: etree._Element, path: str, lines: dict[str, int | None]) -> list[tuple[str, str | None]]:
+    """``(term, status)`` for each termSec/tig/ntig of a language section; *lines* gets each term's line."""
     out = []
     for term_sec in _children(lang_sec, "termSec", "tig", "ntig"):
         terms = [t for t in term_sec.iter() if _local(t) == "term"]
@@ -77,6 +94,7 @@ def _terms(lang_sec: etree._Element, path: str) -> list[tuple[str, str | None]]:
         text = _text(terms[0])
         if not text:
             raise FormatError("a <term> is empty.", path=path, line=terms[0].sourceline)
+        lines.setdefault(text, terms[0].sourceline)
         out.append((text, _status(term_sec)))
     return out
 
@@ -93,15 +111,22 @@ def _split(terms: list[tuple[str, str | None]]) -> tuple[str | None, list[str], 
 def _entry(concept: etree._Element, path: str) -> Record:
     line = concept.sourceline
     by_lang: dict[str, list[tuple[str, str | None]]] = {}
+    lines: dict[str, int | None] = {}
     for lang_sec in _children(concept, "langSec", "langSet"):
         lang = (lang_sec.get(XML_LANG) or lang_sec.get("lang") or "").lower().split("-")[0]
-        by_lang.setdefault(lang, []).extend(_terms(lang_sec, path))
+        by_lang.setdefault(lang, []).extend(_terms(lang_sec, path, lines))
     ar, variants, ar_out = _split(by_lang.get("ar", []))
     en, alternatives, forbidden = _split(by_lang.get("en", []))
     if ar is None:
         raise FormatError("the entry has no Arabic (xml:lang=\"ar\") term.", path=path, line=line)
     if en is None:
         raise FormatError("the entry has no English (xml:lang=\"en\") term.", path=path, line=line)
+    for what, items in (("an Arabic variant", variants + ar_out), ("an alternative", alternatives),
+                        ("a forbidden rendering", forbidden)):
+        for item in items:
+            if "|" in item:
+                raise FormatError(f"{what} of {ar!r}, {item!r}, contains '|', which separates list items in "
+                                  "term files; remove it or make it two terms.", path=path, line=lines.get(item))
     notes = ["".join(n.itertext()).strip() for n in concept.iter() if _local(n) == "note"]
     notes = [n for n in notes if n]
     return Record(ar, en, variants + ar_out, forbidden, alternatives, " / ".join(notes) or None, line)
@@ -110,7 +135,9 @@ def _entry(concept: etree._Element, path: str) -> Record:
 def read_tbx(path: str | Path) -> list[Record]:
     """The entries of the TBX file at *path*; :class:`FormatError` (with the line) if malformed."""
     name = str(path)
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True)
+    # internal entities only: no external file or URL is read (XXE), and libxml2 caps entity
+    # expansion unless huge_tree (billion laughs)
+    parser = etree.XMLParser(resolve_entities="internal", no_network=True, huge_tree=False, remove_comments=True)
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
@@ -136,8 +163,21 @@ def _term_sec(parent: etree._Element, text: str, status: str) -> None:
     note.text = status
 
 
+def _check_text(e: TermLike) -> None:
+    """:class:`InputError` if a field of *e* holds a character XML 1.0 cannot hold."""
+    check_xml_text(e.ar, f"The Arabic term {e.ar!r}")
+    for what, items in (("English rendering", [e.en]), ("variant", e.variants), ("alternative", e.alternatives),
+                        ("forbidden rendering", e.forbidden), ("note", [e.note or ""])):
+        for item in items:
+            check_xml_text(item, f"The {what} {item!r} of {e.ar!r}" if what != "note" else f"The note of {e.ar!r}")
+
+
 def tbx_bytes(entries: Iterable[TermLike], *, title: str = "tm glossary") -> bytes:
-    """*entries* as a TBX-Basic (TBX v3, DCA style) document, UTF-8."""
+    """*entries* as a TBX-Basic (TBX v3, DCA style) document, UTF-8.
+
+    :class:`InputError` (one sentence) if a text holds a character XML 1.0 cannot hold.
+    """
+    check_xml_text(title, f"The title {title!r}")
     root = etree.Element(f"{{{TBX_NS}}}tbx", nsmap={None: TBX_NS}, type="TBX-Basic", style="dca")
     root.set(XML_LANG, "ar")
     header = etree.SubElement(root, f"{{{TBX_NS}}}tbxHeader")
@@ -145,6 +185,7 @@ def tbx_bytes(entries: Iterable[TermLike], *, title: str = "tm glossary") -> byt
     etree.SubElement(desc, f"{{{TBX_NS}}}p").text = title
     body = etree.SubElement(etree.SubElement(root, f"{{{TBX_NS}}}text"), f"{{{TBX_NS}}}body")
     for n, e in enumerate(entries, start=1):
+        _check_text(e)
         concept = etree.SubElement(body, f"{{{TBX_NS}}}conceptEntry", id=f"c{n}")
         if e.note:  # auxiliary information comes before the language sections
             etree.SubElement(concept, f"{{{TBX_NS}}}note").text = e.note

@@ -2,10 +2,16 @@
 
 A table's first line is the header ``ar,en[,variants,forbidden,note[,alternatives]]``
 (any order, case-insensitive); list cells are ``|``-separated; blank lines are
-skipped.  TSV cells are taken literally (no quoting), so they cannot hold tabs or line
-breaks.  The format comes from the extension (``.csv``, ``.tsv``/``.tab``,
+skipped.  A column the header leaves out is recorded in :attr:`Record.absent`, so that
+an import leaves that field of an existing entry alone (a column present but empty
+clears it).  TSV cells are taken literally (no quoting), so they cannot hold tabs or line
+breaks.  Tables are UTF-8 (a byte-order mark is dropped) or UTF-16 with a byte-order
+mark; a CSV export starts with the UTF-8 byte-order mark, so that spreadsheets read it
+as UTF-8.  The format comes from the extension (``.csv``, ``.tsv``/``.tab``,
 ``.tbx``/``.xml``), else from the content.  Reading validates the whole file first:
-any problem is a :class:`FormatError` that names the line.
+any problem is a :class:`FormatError` that names the line.  Besides the layout, a term
+must be in the right column (:func:`script_problem`) and hold no character that XML 1.0,
+and so a TBX export, cannot (:func:`unstorable`).
 
 An entry must not contradict itself or its neighbours: an English rendering cannot be
 both accepted (the required one or an alternative) and forbidden, compared the way the
@@ -19,12 +25,11 @@ from __future__ import annotations
 import csv
 import io
 import re
-import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import FormatError, InputError
-from ..normalize import normalize
+from ..normalize import ARABIC_LETTER, arabic_share, normalize
 from ..terms import Term, english_has, forbidden_found, term_key
 from .records import Record, TermLike
 
@@ -32,6 +37,9 @@ COLUMNS = ("ar", "en", "variants", "forbidden", "note", "alternatives")
 LISTS = ("variants", "forbidden", "alternatives")
 FORMATS = ("csv", "tsv", "tbx")
 EXTENSIONS = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".tbx": "tbx", ".xml": "tbx"}
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+# what XML 1.0 cannot hold: the pattern of tm.formats._xml.check_xml_text, which imports lxml
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def file_format(path: str | Path, data: bytes | None = None) -> str:
@@ -43,10 +51,14 @@ def file_format(path: str | Path, data: bytes | None = None) -> str:
         return "tsv" if suffix == "tab" else "tbx"
     if data is None:
         return "csv"
-    head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
-    if head == b"<":
+    if data.startswith(UTF16_BOMS):
+        text = data[:4096].decode("utf-16", errors="ignore")
+    else:
+        text = data[:4096].decode("utf-8", errors="ignore")
+    text = text.lstrip("\ufeff \t\r\n")
+    if text.startswith("<"):
         return "tbx"
-    return "tsv" if b"\t" in data.split(b"\n", 1)[0] else "csv"
+    return "tsv" if "\t" in text.split("\n", 1)[0] else "csv"
 
 
 def format_from_extension(path: str | Path) -> str:
@@ -59,21 +71,15 @@ def format_from_extension(path: str | Path) -> str:
     return fmt
 
 
-def _en_words(text: str) -> list[str]:
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-    words = [w for w in re.split(r"[\s\-\u2010-\u2015]+", plain) if w]
-    return words[1:] if len(words) > 1 and words[0] == "the" else words
-
-
 def same_rendering(accepted: str, forbidden: str) -> bool:
     """Whether ruling out *forbidden* contradicts accepting *accepted*.
 
-    True when the two are the same words ignoring case, accents, hyphens and a leading
-    "the", or when the check would read *forbidden* as *accepted* (a plural of it, say),
-    so that it could never be flagged.
+    True when the check (:func:`tm.terms.english_has`) reads *forbidden* as *accepted*, so
+    that it could never be flagged: the same words ignoring accents, hyphens, a leading
+    "the" and, unless *accepted* is an all-capitals acronym, case; or a plural of it.
+    "Nato" may be forbidden beside "NATO", since the check tells them apart.
     """
-    if _en_words(accepted) == _en_words(forbidden):
+    if accepted == forbidden:
         return True
     probe = Term(ar="-", en=accepted, forbidden=(forbidden,))
     return english_has(accepted, forbidden) and not forbidden_found(probe, forbidden)
@@ -86,10 +92,46 @@ def rendering_conflict(term: TermLike) -> str | None:
             if same_rendering(accepted, bad):
                 what = "the required rendering" if accepted == term.en else "an accepted alternative"
                 if accepted != bad:
-                    what += (f" {accepted!r} as the checks read English (ignoring case, accents, hyphens, "
-                             "a leading 'the' and a plural s)")
+                    what += (f" {accepted!r} as the checks read English (ignoring case outside acronyms, "
+                             "accents, hyphens, a leading 'the' and a plural s)")
                 return (f"the forbidden rendering {bad!r} of {term.ar!r} is also {what}; "
                         "a rendering cannot be both, so drop it from one list")
+    return None
+
+
+def unstorable(term: TermLike) -> str | None:
+    """Why *term* cannot be stored (a character XML 1.0, and so TBX, cannot hold), or None.
+
+    One sentence, lower case, no full stop, naming the field.
+    """
+    fields = [(f"the Arabic term {term.ar!r}", term.ar), (f"the English rendering of {term.ar!r}", term.en)]
+    fields += [(f"the {what} {item!r} of {term.ar!r}", item)
+               for what, items in (("variant", term.variants), ("forbidden rendering", term.forbidden),
+                                   ("alternative", term.alternatives)) for item in items]
+    fields.append((f"the note of {term.ar!r}", term.note or ""))
+    for what, text in fields:
+        bad = _NOT_XML.search(text)
+        if bad:
+            return (f"{what} contains the control character U+{ord(bad.group()):04X}, which a TBX (XML 1.0) "
+                    "file cannot hold; remove it")
+    return None
+
+
+def script_problem(ar: str, en: str) -> str | None:
+    """Why *ar* and *en* look like they are in the wrong places, or None.
+
+    The Arabic term must have an Arabic letter and the English rendering must not be
+    mostly Arabic script.  One sentence, lower case, no full stop.
+    """
+    english_is_arabic = arabic_share(en) > 0.5
+    if not ARABIC_LETTER.search(ar):
+        if english_is_arabic:
+            return (f"the Arabic term {ar!r} has no Arabic letter and the English {en!r} is in Arabic script, "
+                    "so the two look swapped; give the Arabic term first (column ar) and the English second (en)")
+        return f"the Arabic term {ar!r} has no Arabic letter; give the term as it is written in Arabic"
+    if english_is_arabic:
+        return (f"the English rendering {en!r} of {ar!r} is mostly Arabic script; give the English rendering "
+                "second (column en)")
     return None
 
 
@@ -123,6 +165,16 @@ def clash_message(item: TermLike, spelling: str, other: TermLike, where: str = "
             "an Arabic spelling can belong to one entry only")
 
 
+def decode_text(data: bytes, path: str) -> str:
+    """*data*, the bytes of the file *path*, as text: UTF-16 with a byte-order mark, else UTF-8
+    (:func:`decode_utf8`); :class:`FormatError` naming the line of an undecodable byte."""
+    if not data.startswith(UTF16_BOMS):
+        return decode_utf8(data, path)
+    from .tabular import _lines  # how `tm memory import` reads UTF-16; imports lxml, so only here
+
+    return "".join(_lines(path))
+
+
 def decode_utf8(data: bytes, path: str) -> str:
     """*data* as text; :class:`FormatError` naming the line of the first byte that is not UTF-8."""
     try:
@@ -139,7 +191,8 @@ def _read_table(text: str, path: str, fmt: str) -> list[Record]:
     if fmt == "tsv":
         reader = csv.reader(io.StringIO(text, newline=""), delimiter="\t", quoting=csv.QUOTE_NONE)
     else:
-        reader = csv.reader(io.StringIO(text, newline=""))
+        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    absent: frozenset[str] = frozenset()
     header: list[str] | None = None
     records: list[Record] = []
     start = 1
@@ -151,6 +204,7 @@ def _read_table(text: str, path: str, fmt: str) -> list[Record]:
             if header is None:
                 header = [c.strip().lower() for c in row]
                 _check_header(header, path, line)
+                absent = frozenset(c for c in COLUMNS if c not in header)
                 continue
             if len(row) > len(header):
                 raise FormatError(f"{len(row)} fields, but the header names {len(header)}.",
@@ -161,9 +215,12 @@ def _read_table(text: str, path: str, fmt: str) -> list[Record]:
                     raise FormatError(f"the {col!r} column is empty.", path=path, line=line)
             lists = {k: [i.strip() for i in cells.get(k, "").split("|") if i.strip()] for k in LISTS}
             note = cells.get("note") or None
-            records.append(Record(cells["ar"], cells["en"], note=note, line=line, **lists))
+            records.append(Record(cells["ar"], cells["en"], note=note, line=line, absent=absent, **lists))
     except csv.Error as exc:
-        raise FormatError(f"malformed {fmt.upper()} ({exc}).", path=path, line=reader.line_num) from None
+        if "unexpected end of data" in str(exc):
+            raise FormatError('a quoted cell starts on this line and its closing " is missing.',
+                              path=path, line=start) from None
+        raise FormatError(f"malformed {fmt.upper()} ({exc}).", path=path, line=start) from None
     if header is None:
         raise FormatError(f"the file is empty; it needs the header {','.join(COLUMNS)}.", path=path)
     return records
@@ -186,7 +243,9 @@ def read_terms_file(path: str | Path) -> list[Record]:
     """The terms of a CSV, TSV or TBX file, validated as a whole.
 
     :class:`FormatError` (naming the line) for missing columns, an empty term, a file
-    that is not UTF-8, malformed XML, or the same normalised Arabic key twice.
+    that is not UTF-8 (or UTF-16 with a byte-order mark), malformed XML, the same
+    normalised Arabic key twice, a term in the wrong column (:func:`script_problem`),
+    or a character a TBX file cannot hold (:func:`unstorable`).
     """
     name = str(path)
     try:
@@ -199,12 +258,15 @@ def read_terms_file(path: str | Path) -> list[Record]:
 
         records = read_tbx(path)
     else:
-        records = _read_table(decode_utf8(data, name), name, fmt)
+        records = _read_table(decode_text(data, name), name, fmt)
     seen: dict[str, Record] = {}
     for r in records:
         key = normalize(r.ar)
         if not term_key(r.ar):
             raise FormatError(f"the Arabic term {r.ar!r} has no letters to match on.", path=name, line=r.line)
+        problem = unstorable(r) or script_problem(r.ar, r.en)
+        if problem:
+            raise FormatError(problem + ".", path=name, line=r.line)
         if key in seen:
             raise FormatError(f"{r.ar!r} repeats the term on line {seen[key].line} (same normalised key).",
                               path=name, line=r.line)
