@@ -159,16 +159,118 @@ def _refused(*args: str) -> str:
     return result.stderr.strip()
 
 
-def test_a_tmx_unit_with_an_empty_side_is_refused_with_its_line(tmp_path: Path) -> None:
+def test_tmx_units_without_both_sides_are_skipped_and_counted(tmp_path: Path) -> None:
     tu = '<tu><tuv xml:lang="{}"><seg>{}</seg></tuv><tuv xml:lang="{}"><seg>{}</seg></tuv></tu>'
-    body = "\n".join([tu.format("ar", PAIRS[0][0], "en", PAIRS[0][1]), tu.format("en", "english", "ar", "")])
+    body = "\n".join([
+        tu.format("ar-SA", PAIRS[0][0], "en-GB", PAIRS[0][1]),
+        tu.format("en-GB", "english", "ar", ""),  # OmegaT's deliberately empty segment
+        tu.format("en-GB", "english", "fr-FR", "anglais"),  # a multilingual file's other pairs
+        f'<tu><tuv xml:lang="ar"><seg>{PAIRS[1][0]}</seg></tuv></tu>',
+    ])  # fmt: skip
     path = tmp_path / "m.tmx"
-    path.write_text(f'<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4">\n<header srclang="ar"/>\n'
+    path.write_text(f'<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4">\n<header srclang="*all*"/>\n'
                     f"<body>\n{body}\n</body>\n</tmx>\n", encoding="utf-8")  # fmt: skip
-    assert _refused(str(path)) == (
-        f"Error: {path}, line 6: the Arabic side is empty (its <seg> holds no text); every unit needs text on both "
-        "sides."
+    assert run("import", str(path)).output == (
+        f"Imported 1 units from {path} (0 duplicates skipped). Skipped 3 units without both Arabic and English "
+        "text.\n"
     )
+    out = json.loads(run("import", str(path), "--json").output)
+    assert out == {"file": str(path), "added": 0, "duplicates": 1, "skipped_incomplete": 3}
+
+
+@pytest.mark.parametrize(
+    ("files", "args", "message"),
+    [
+        ({"vt.tsv": f"{PAIRS[0][0]}\t{PAIRS[0][1]}\nمجلس\x0bالأمن\tSecurity\x0bCouncil\n"}, ["vt.tsv"],
+         "vt.tsv, line 2: the Arabic side contains the character U+000B, which XML 1.0 cannot hold, so the memory "
+         "could not be exported as TMX; remove it or replace it with a space."),
+        ({"ff.csv": f'ar,en\n{PAIRS[0][0]},"Said\x0c, he"\n'}, ["ff.csv"], "ff.csv, line 2: the English side "
+         "contains the character U+000C"),
+        ({"a.ar": "مجلس\x1fالأمن\n", "a.en": "Security Council\n"}, ["--ar", "a.ar", "--en", "a.en"],
+         "a.ar, line 1: the line contains the character U+001F"),
+        ({"zw.tsv": "\u200b\n\ufeff\n"}, ["zw.tsv"], "zw.tsv: the file has no units: its lines hold only invisible "
+         "characters"),
+    ],
+    ids=["tsv-vertical-tab", "csv-form-feed", "aligned-unit-separator", "zero-width-and-bom-lines"],
+)
+def test_text_tmx_cannot_hold_is_refused_at_import(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   files: dict[str, str], args: list[str], message: str) -> None:
+    monkeypatch.chdir(tmp_path)
+    for name, data in files.items():
+        Path(name).write_text(data, encoding="utf-8")
+    assert _refused(*args).startswith(f"Error: {message}")
+
+
+def _store_unit(db: Path, source: str, target: str, origin: str = "human") -> None:
+    """A unit as `tm correct` stored it, without the checks an import makes."""
+    from tm.memory import add_unit
+    from tm.store import Store
+
+    with Store.open(db) as store, store.transaction() as conn:
+        add_unit(conn, source=source, target=target, origin=origin, author="alice")
+
+
+@pytest.mark.parametrize("name", ["vt.tmx", "vt.tsv", "vt.csv"])
+def test_export_leaves_out_a_unit_the_format_cannot_hold_and_says_so(tmp_path: Path, name: str) -> None:
+    db = tmp_path / "vt.db"
+    _store_unit(db, *PAIRS[0])
+    _store_unit(db, "مجلس\x0bالأمن", "Security\x0bCouncil")
+    _store_unit(db, *PAIRS[1])
+    path = tmp_path / name
+    output = run("export", str(path), "--db", str(db)).output
+    fmt = name[-3:].upper()
+    assert output.startswith(f"Exported 2 units to {path}. Left out 1 unit that {fmt} cannot hold (`--json` lists it)")
+    data = json.loads(run("export", str(path), "--db", str(db), "--json").output)
+    assert {k: data[k] for k in ("file", "format", "exported", "skipped")} == {
+        "file": str(path), "format": name[-3:], "exported": 2, "skipped": 1
+    }  # fmt: skip
+    assert [(u["unit_id"], u["source"]) for u in data["skipped_units"]] == [(2, "مجلس\x0bالأمن")]
+    other = tmp_path / "other.db"
+    assert "Imported 2 units" in run("import", str(path), "--db", str(other)).output
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "start"),
+    [
+        ("m.tsv", [], b"ar\ten\n"),
+        ("m.tab", [], b"ar\ten\n"),
+        ("m.csv", [], b"\xef\xbb\xbfar,en\r\n"),
+        ("m.tmx", [], b'<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4">'),
+        ("m.txt", ["--format", "csv"], b"\xef\xbb\xbfar,en\r\n"),
+        ("m.tsv", ["--format", "tmx"], b'<?xml version="1.0"'),
+    ],
+    ids=["tsv", "tab", "csv", "tmx", "format-csv", "format-tmx"],
+)
+def test_export_format_follows_the_extension_and_round_trips(tsv: Path, tmp_path: Path, name: str,
+                                                             args: list[str], start: bytes) -> None:
+    db, other = tmp_path / "m.db", tmp_path / "other.db"
+    _store_unit(db, 'قال "نعم"', 'he said "yes"')
+    run("import", str(tsv), "--db", str(db))
+    path = tmp_path / name
+    assert run("export", str(path), *args, "--db", str(db)).output == f"Exported 4 units to {path}.\n"
+    assert path.read_bytes().startswith(start)
+    if args and args[1] == "tmx":
+        path = path.rename(path.with_suffix(".tmx"))
+    assert "Imported 4 units" in run("import", str(path), "--db", str(other)).output
+    pairs = {(m["source"], m["target"]) for q in [*PAIRS, ('قال "نعم"', "")]
+             for m in json.loads(run("search", q[0], "--json", "--db", str(other)).output)["matches"]}  # fmt: skip
+    assert {*PAIRS, ('قال "نعم"', 'he said "yes"')} <= pairs
+
+
+def test_export_to_stdout_and_a_restored_backup_keeps_human_units(tsv: Path, tmp_path: Path) -> None:
+    db = tmp_path / "m.db"
+    _store_unit(db, *PAIRS[0])
+    run("import", str(tsv), "--db", str(db))
+    result = run("export", "-", "--db", str(db))
+    assert result.stdout.startswith('<?xml version="1.0" encoding="UTF-8"?>') and 'x-tm-origin">human' in result.stdout
+    assert result.stderr == "Exported 3 units to stdout.\n"
+    assert run("export", "-", "--format", "tsv", "--db", str(db)).stdout.startswith(f"ar\ten\n{PAIRS[0][0]}\t")
+    backup = tmp_path / "backup.tmx"
+    backup.write_bytes(result.stdout_bytes)
+    restored = tmp_path / "restored.db"
+    run("import", str(backup), "--db", str(restored), "--author", "restorer")
+    stats = json.loads(run("stats", "--json", "--db", str(restored)).output)
+    assert stats["by_origin"] == {"human": 1, "import": 2}
 
 
 @pytest.mark.parametrize(

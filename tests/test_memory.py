@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import random
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -11,8 +13,8 @@ from tm import memory
 from tm.carry import carry, number_values
 from tm.errors import FormatError, InputError
 from tm.formats.tabular import read_aligned, read_tabular
-from tm.formats.tmx import TMUnit
-from tm.memory import Memory, add_unit, export_units, import_units, iter_units, read_units
+from tm.formats.tmx import TMUnit, read_tmx
+from tm.memory import Memory, add_unit, export_memory, export_units, import_units, iter_units, read_units
 from tm.store import Store
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -278,6 +280,97 @@ def test_export_reimports_to_the_same_pairs(store: Store, tmp_path: Path) -> Non
     assert pairs == {*tricky, (SOURCE, TARGET)}
     assert units[1].props["tuid"] == "1" and units[1].note == "n"
     assert units[5].props["creationid"] == "dave" and units[5].props["x-tm-origin"] == "human"
+
+
+PROVENANCE = [
+    ({"x-tm-origin": "human", "creationid": "dave", "creationdate": "20240131T120000Z"},
+     ("human", "dave", "2024-01-31T12:00:00+00:00")),
+    ({"x-tm-origin": "import", "creationid": "carol"}, ("import", "carol", None)),
+    ({"creationid": "JSMITH", "creationdate": "20190305T081500Z"}, ("import", "JSMITH", "2019-03-05T08:15:00+00:00")),
+    ({"creationdate": "2021-06-01T10:00:00+03:00"}, ("import", "importer", "2021-06-01T07:00:00+00:00")),
+    ({"creationdate": "2021-06-01T10:00:00"}, ("import", "importer", "2021-06-01T10:00:00+00:00")),
+    ({"x-tm-origin": "mt", "creationid": " ", "creationdate": "yesterday"}, ("import", "importer", None)),
+    ({"x-tm-origin": ["human", "human"]}, ("import", "importer", None)),
+    ({}, ("import", "importer", None)),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("props", "expected"), PROVENANCE, ids=[
+    "tm-human", "tm-import", "foreign-tmx", "iso-date-with-zone", "naive-date-is-utc", "unusable", "repeated-prop",
+    "none"])  # fmt: skip
+def test_import_keeps_the_units_own_origin_author_and_date(store: Store, props: dict, expected: tuple) -> None:
+    result = import_units(store, [TMUnit(SOURCE, TARGET, 1, props=props)], file="f.tmx", author="importer")
+    assert result.added == 1
+    origin, author, created, stored = store.db.execute(
+        "SELECT origin, author, created, props FROM memory_units"
+    ).fetchone()
+    assert (origin, author) == expected[:2]
+    if expected[2] is None:  # the time of the import
+        assert abs(datetime.fromisoformat(created) - datetime.now(UTC)) < timedelta(minutes=1)
+    else:
+        assert created == expected[2]
+    assert (json.loads(stored) if stored else {}) == props  # kept as read, so an export writes them back
+
+
+def test_a_restored_backup_ranks_exact_matches_as_the_memory_did(store: Store, tmp_path: Path) -> None:
+    _add(store, SOURCE, TARGET, origin="human", author="dave")
+    import_units(store, [TMUnit(SOURCE, TARGET + " (imported)", 1)], file="later.tsv", author="bob")
+    (before,) = Memory(store).lookup([SOURCE])
+    assert before is not None and (before.target, before.origin) == (TARGET, "human")
+    path = tmp_path / "backup.tmx"
+    export_units(store, path)
+    with Store.open(tmp_path / "restored.db") as restored:
+        import_units(restored, read_units(path), file=str(path), author="restorer")
+        (after,) = Memory(restored).lookup([SOURCE])
+        rows = restored.db.execute("SELECT origin, author, created FROM memory_units ORDER BY id").fetchall()
+        original = store.db.execute("SELECT origin, author, created FROM memory_units ORDER BY id").fetchall()
+    assert after is not None and (after.target, after.origin) == (TARGET, "human")
+    assert rows == original
+
+
+def test_units_without_text_on_both_sides_are_skipped_and_counted(store: Store) -> None:
+    units = [TMUnit(SOURCE, TARGET, 1), TMUnit("", "english only", 2), TMUnit("نص", " \u200b", 3),
+             TMUnit(SOURCE, TARGET, 4), TMUnit("\ufeff", "", 5)]  # fmt: skip
+    calls: list[int] = []
+    result = import_units(store, units, file="m.tmx", author="t", progress=calls.append)
+    assert (result.added, result.duplicates, result.skipped_incomplete, sum(calls)) == (1, 1, 3, 5)
+    assert _count(store) == 1
+
+
+_STORED = [
+    (SOURCE, TARGET),
+    ("مجلس\x0bالأمن", "Security\x0bCouncil"),  # stored before imports refused it, e.g. by `tm correct`
+    ("سطر أول\nسطر ثانٍ", "line one\nline two"),
+    ("قال \"نعم\"", 'said "yes", then\tleft'),
+]
+
+
+@pytest.mark.parametrize(("name", "fmt", "skipped"), [
+    ("out.tmx", "tmx", {2: "the source text contains the character U+000B, which XML 1.0 cannot hold"}),
+    ("out.tsv", "tsv", {2: "the Arabic side contains the character U+000B", 3: "the Arabic side holds a line break"}),
+    ("out.csv", "csv", {2: "the Arabic side contains the character U+000B"}),
+    ("out.txt", "tsv", {2: "the Arabic side contains", 3: "the Arabic side holds a line break"}),
+    ("out.xml", "tmx", {2: "the source text contains"}),
+], ids=["tmx", "tsv", "csv", "txt-is-tsv", "other-is-tmx"])  # fmt: skip
+def test_export_leaves_out_and_lists_what_the_format_cannot_hold(store: Store, tmp_path: Path, name: str, fmt: str,
+                                                                  skipped: dict[int, str]) -> None:  # fmt: skip
+    for source, target in _STORED:
+        _add(store, source, target, origin="human", author="alice")
+    path = tmp_path / name
+    result = export_memory(store, path)
+    assert (result.file, result.format, result.exported) == (str(path), fmt, len(_STORED) - len(skipped))
+    assert {u.unit_id: u.reason[: len(skipped[u.unit_id])] for u in result.skipped} == skipped
+    assert result.as_json()["skipped"] == len(skipped) and result.as_json()["skipped_units"][0]["unit_id"] == 2
+    with Store.open(tmp_path / "copy.db") as copy:
+        units = read_tmx(path) if fmt == "tmx" else read_tabular(path)
+        assert import_units(copy, units, file=str(path), author="e").added == result.exported
+        pairs = [(u.source, u.target) for u in iter_units(copy)]
+    assert pairs == [p for i, p in enumerate(_STORED, start=1) if i not in skipped]
+
+
+def test_export_refuses_an_unknown_format(store: Store, tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="fmt must be one of tmx, tsv, csv"):
+        export_memory(store, tmp_path / "x.tmx", fmt="xlsx")
 
 
 def test_read_units_refuses_an_unknown_extension(tmp_path: Path) -> None:

@@ -10,7 +10,23 @@ Numbers that changed between the segment and the memory's source are carried int
 when that is unambiguous (:mod:`tm.carry`).
 
 Imports are one transaction: a file that turns out malformed half-way leaves the memory as it
-was.  They stream in batches, so a million units need no more memory than a thousand.
+was.  They stream in batches, so a million units need no more memory than a thousand.  A unit
+without text on both sides (a TMX unit in other languages, or with an empty ``<seg>``) is
+skipped and counted (:attr:`ImportResult.skipped_incomplete`).
+
+An imported unit keeps the provenance its file gives it.  The TMX prop ``x-tm-origin`` that
+tm writes (``human`` or ``import``) sets the origin, so a memory restored from its own export
+ranks exact matches as before; ``creationid`` becomes the author and ``creationdate`` (TMX's
+``20240131T120000Z``, or any ISO 8601 date; UTC when no zone is given) the date, for
+foreign TMX files too: they name the translator and the time of the translation, which is
+better provenance than whoever imports the file, and ``file`` still records where the unit
+came from.  Units without them (every TSV, CSV and line-aligned unit) get origin ``import``,
+the importer as author and the time of the import.  The props are stored as read, so an
+export writes them back as they were.
+
+:func:`export_memory` writes TMX, TSV or CSV (by extension); a unit the format cannot hold (a
+control character XML 1.0 cannot represent, stored before imports refused them; a line break
+in TSV) is left out, counted and listed in :class:`ExportResult`, never silently lost.
 """
 
 from __future__ import annotations
@@ -21,7 +37,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from . import fuzzy
 from .carry import carry
@@ -33,11 +49,13 @@ if TYPE_CHECKING:
     from .formats.tmx import TMUnit
 
 __all__ = [
-    "ImportResult", "Memory", "MemoryMatch", "MemoryStats", "add_unit", "export_units", "import_units",
-    "iter_units", "read_units", "stats",
+    "EXPORT_FORMATS", "ExportResult", "ImportResult", "Memory", "MemoryMatch", "MemoryStats", "SkippedUnit",
+    "add_unit", "export_format", "export_memory", "export_units", "import_units", "iter_units", "read_units",
+    "stats",
 ]  # fmt: skip
 
 ORIGINS = ("human", "import")
+EXPORT_FORMATS = ("tmx", "tsv", "csv")
 BATCH = 5_000  # units per insert batch during an import
 
 _COLUMNS = "id, source, target, key, key_hash, origin, file, note, props, created, author, translation_id"
@@ -78,6 +96,34 @@ class MemoryMatch:
 class ImportResult:
     added: int
     duplicates: int
+    skipped_incomplete: int = 0  # units without text on both sides (TMX), left out
+
+
+@dataclass
+class SkippedUnit:
+    """A memory unit an export left out, and why."""
+
+    unit_id: int
+    source: str
+    target: str
+    reason: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {"unit_id": self.unit_id, "source": self.source, "target": self.target, "reason": self.reason}
+
+
+@dataclass
+class ExportResult:
+    file: str
+    format: str
+    exported: int
+    skipped: list[SkippedUnit] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "file": self.file, "format": self.format, "exported": self.exported, "skipped": len(self.skipped),
+            "skipped_units": [u.as_json() for u in self.skipped],
+        }  # fmt: skip
 
 
 @dataclass
@@ -130,13 +176,16 @@ def import_units(
     author: str | None,
     progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
-    """Add *units* as origin ``import`` in one transaction.
+    """Add *units* in one transaction, as origin ``import`` unless their props say otherwise.
 
-    Pairs already in the memory, or repeated in *units*, are counted as duplicates and skipped.
+    Pairs already in the memory, or repeated in *units*, are counted as duplicates and skipped;
+    so are, as ``skipped_incomplete``, units without text on both sides.  A unit's TMX
+    ``x-tm-origin``, ``creationid`` and ``creationdate`` give its origin, author and date
+    (see the module docstring); *author* and the time of the import stand in for missing ones.
     *progress* is called with the number of units read since its last call.  An exception
     raised while reading *units* (a :class:`tm.errors.FormatError`) leaves the memory unchanged.
     """
-    added = read = 0
+    added = read = incomplete = 0
     created = now()
     stream = iter(units)
     conn = store.db.conn
@@ -148,15 +197,18 @@ def import_units(
             indexer = fuzzy.BulkIndexer(conn)
             empty = conn.execute("SELECT NOT EXISTS (SELECT 1 FROM memory_units)").fetchone()[0]
             fresh: set[int] | None = set() if empty else None  # key hashes of this import
-            while batch := list(islice(stream, BATCH)):
+            while chunk := list(islice(stream, BATCH)):
+                batch = [u for u in chunk if u.complete]
+                incomplete += len(chunk) - len(batch)
                 keys = batch_keys([u.source for u in batch])
-                rows = [
-                    (last + i, u.source, u.target, k, key_hash(k), "import", file, u.note,
-                     json.dumps(u.props, ensure_ascii=False) if u.props else None, created, author, None)
-                    for i, (u, k) in enumerate(zip(batch, keys, strict=True), start=1)
-                ]  # fmt: skip
+                rows = []
+                for i, (u, k) in enumerate(zip(batch, keys, strict=True), start=1):
+                    origin, who, when = _provenance(u.props, author, created)
+                    props = json.dumps(u.props, ensure_ascii=False) if u.props else None
+                    rows.append((last + i, u.source, u.target, k, key_hash(k), origin, file, u.note, props, when,
+                                 who, None))  # fmt: skip
                 if fresh is None:
-                    inserted = conn.executemany(_INSERT, rows).rowcount
+                    inserted = conn.executemany(_INSERT, rows).rowcount if rows else 0
                 else:
                     # Into an empty memory, only a unit whose key this import has already seen
                     # can be a duplicate: the rest skip the duplicate probe.
@@ -167,7 +219,7 @@ def import_units(
                         fresh.add(r[4])
                     inserted = conn.executemany(_INSERT_NEW, new).rowcount if new else 0
                     inserted += conn.executemany(_INSERT, check).rowcount if check else 0
-                if inserted == len(rows):
+                if rows and inserted == len(rows):
                     indexer.add([r[0] for r in rows], keys)
                 elif inserted:
                     kept = {i for (i,) in conn.execute(
@@ -178,11 +230,26 @@ def import_units(
                 added += inserted
                 read += len(batch)
                 if progress:
-                    progress(len(batch))
+                    progress(len(chunk))
             indexer.close()
     finally:
         conn.execute(f"PRAGMA cache_size = {cache}")
-    return ImportResult(added=added, duplicates=read - added)
+    return ImportResult(added=added, duplicates=read - added, skipped_incomplete=incomplete)
+
+
+def _provenance(props: dict[str, Any], author: str | None, created: str) -> tuple[str, str | None, str]:
+    """The origin, author and date of an imported unit with *props*: its own where they say, else the import's."""
+    if not props:  # every TSV, CSV and line-aligned unit
+        return "import", author, created
+    from .formats.tmx import parse_tmx_date
+
+    origin, who = props.get("x-tm-origin"), props.get("creationid")
+    when = parse_tmx_date(props.get("creationdate"))
+    return (
+        origin if isinstance(origin, str) and origin in ORIGINS else "import",
+        who if isinstance(who, str) and who.strip() else author,
+        when.isoformat(timespec="seconds") if when else created,  # the store's format (tm.store.now)
+    )
 
 
 def read_units(path: str | Path, *, en_path: str | Path | None = None) -> Iterator[TMUnit]:
@@ -205,26 +272,77 @@ def read_units(path: str | Path, *, en_path: str | Path | None = None) -> Iterat
 
 def iter_units(store: Store) -> Iterator[TMUnit]:
     """Every unit as a :class:`tm.formats.tmx.TMUnit`, oldest first, with its provenance in ``props``."""
+    for _, unit in _units_with_ids(store):
+        yield unit
+
+
+def _units_with_ids(store: Store) -> Iterator[tuple[int, TMUnit]]:
     from .formats.tmx import TMUnit, tmx_date
 
     cursor = store.db.conn.execute(
-        "SELECT source, target, note, props, created, author, origin FROM memory_units ORDER BY id"
+        "SELECT id, source, target, note, props, created, author, origin FROM memory_units ORDER BY id"
     )
-    for source, target, note, props, created, author, origin in cursor:
+    for unit_id, source, target, note, props, created, author, origin in cursor:
         extra: dict[str, Any] = json.loads(props) if props else {}
         extra.setdefault("creationdate", tmx_date(created))
         if author:
             extra.setdefault("creationid", author)
         if origin == "human":
             extra.setdefault("x-tm-origin", origin)
-        yield TMUnit(source, target, 0, note, extra)
+        yield unit_id, TMUnit(source, target, 0, note, extra)
 
 
 def export_units(store: Store, path: str | Path) -> int:
-    """Write the whole memory to *path* as TMX 1.4; return the number of units written."""
+    """Write the whole memory to *path* as TMX 1.4; return the number of units written.
+
+    :class:`InputError` if a unit holds a character XML cannot represent; :func:`export_memory`
+    leaves such units out instead.
+    """
     from .formats.tmx import write_tmx
 
     return write_tmx(iter_units(store), path)
+
+
+def export_format(path: str | Path) -> str:
+    """The export format the name *path* asks for: ``csv`` for .csv, ``tsv`` for .tsv, .tab and .txt, else ``tmx``."""
+    suffix = Path(path).suffix.lower()
+    if suffix == ".csv":
+        return "csv"
+    return "tsv" if suffix in (".tsv", ".tab", ".txt") else "tmx"
+
+
+def export_memory(store: Store, path: str | Path | IO[bytes], *, fmt: str | None = None) -> ExportResult:
+    """Write the memory to *path* (a file, replaced only when complete, or a binary stream) as *fmt*.
+
+    *fmt* is one of :data:`EXPORT_FORMATS`, by default :func:`export_format` of the name (TMX
+    for a stream).  Units the format cannot hold are left out and listed in the result: for TMX a
+    character XML 1.0 cannot represent; for TSV and CSV whatever :func:`tm.formats.tabular.read_tabular`
+    would refuse, so that importing the file gives back the pairs written.
+    """
+    from .formats import tabular, tmx
+
+    name = "-" if hasattr(path, "write") else str(path)
+    fmt = fmt or ("tmx" if name == "-" else export_format(name))
+    if fmt not in EXPORT_FORMATS:
+        raise ValueError(f"fmt must be one of {', '.join(EXPORT_FORMATS)}, not {fmt!r}")
+    skipped: list[SkippedUnit] = []
+
+    def writable() -> Iterator[TMUnit]:
+        for unit_id, unit in _units_with_ids(store):
+            if fmt == "tmx":
+                problem = tmx.unit_problem(unit)
+            else:
+                problem = tabular.unit_problem(unit.source, unit.target, fmt)
+            if problem:
+                skipped.append(SkippedUnit(unit_id, unit.source, unit.target, problem))
+            else:
+                yield unit
+
+    if fmt == "tmx":
+        count = tmx.write_tmx(writable(), path)
+    else:
+        count = tabular.write_tabular(writable(), path, kind=fmt)
+    return ExportResult(file=name, format=fmt, exported=count, skipped=skipped)
 
 
 def stats(store: Store) -> MemoryStats:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -45,7 +46,8 @@ cli.add_command(memory)
 @click.argument("file", required=False, type=click.Path(dir_okay=False))
 @click.option("--ar", "ar_path", type=click.Path(dir_okay=False), help="Arabic side of line-aligned files.")
 @click.option("--en", "en_path", type=click.Path(dir_okay=False), help="English side of line-aligned files.")
-@click.option("--author", default=None, help="Who imports [default: $TM_AUTHOR or the login name].")
+@click.option("--author", default=None,
+              help="Author of units whose file names none (TMX creationid) [default: $TM_AUTHOR or the login name].")
 @json_option
 @db_option
 def import_(file: str | None, ar_path: str | None, en_path: str | None, author: str | None, as_json: bool,
@@ -53,7 +55,9 @@ def import_(file: str | None, ar_path: str | None, en_path: str | None, author: 
     """Add the units of FILE (TMX, or TSV/CSV with Arabic then English) to the memory.
 
     Or give two line-aligned files with --ar and --en. Pairs already in the memory are
-    skipped and counted; a malformed file leaves the memory unchanged.
+    skipped and counted, and so are TMX units without both Arabic and English text; a
+    malformed file leaves the memory unchanged. A TMX unit keeps its author and date
+    (creationid, creationdate) and, from a tm export, its origin (human or import).
 
     \b
     Example:
@@ -72,30 +76,59 @@ def import_(file: str | None, ar_path: str | None, en_path: str | None, author: 
     units = read_units(path, en_path=en_path)
     with open_store(db) as store, _progress("importing") as progress:
         result = import_units(store, units, file=path, author=author or current_user(), progress=progress)
+    incomplete = result.skipped_incomplete
     if as_json:
-        echo_json({"file": path, "added": result.added, "duplicates": result.duplicates})
-    else:
-        click.echo(f"Imported {result.added:,} units from {path} ({result.duplicates:,} duplicates skipped).")
+        echo_json({"file": path, "added": result.added, "duplicates": result.duplicates,
+                   "skipped_incomplete": incomplete})  # fmt: skip
+        return
+    message = f"Imported {result.added:,} units from {path} ({result.duplicates:,} duplicates skipped)."
+    if incomplete:
+        message += (f" Skipped {incomplete:,} unit{'' if incomplete == 1 else 's'} without both Arabic and English "
+                    "text.")  # fmt: skip
+    click.echo(message)
 
 
 @memory.command()
-@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--format", "fmt", type=click.Choice(["tmx", "tsv", "csv"]), default=None,
+              help="File format [default: by FILE's extension: .csv CSV; .tsv, .tab, .txt TSV; else TMX].")
+@json_option
 @db_option
-def export(file: str, db: str | None) -> None:
-    """Write the whole memory to FILE as TMX 1.4.
+def export(file: str, fmt: str | None, as_json: bool, db: str | None) -> None:
+    """Write the whole memory to FILE (- for stdout) as TMX 1.4, TSV or CSV.
 
-    Each unit keeps its note and props; its author and date become the TMX
-    creationid and creationdate. Importing the file again gives the same pairs.
+    TMX keeps each unit's note and props; its author and date become the TMX
+    creationid and creationdate, and a human translation is marked as such.
+    TSV and CSV hold two columns, ar and en, under a header row. Importing the
+    file again gives the same pairs. A unit the format cannot hold (a control
+    character XML cannot represent; in TSV, a line break) is left out and
+    counted; --json lists them under "skipped_units".
 
     \b
     Example:
         tm memory export memory.tmx
+        tm memory export memory.csv --json
+        tm memory export - --format tsv | head
     """
-    from ..memory import export_units
+    from ..memory import export_memory
 
     with open_store(db, create=False) as store:
-        count = export_units(store, file)
-    click.echo(f"Exported {count:,} units to {file}.")
+        if file == "-":
+            sys.stdout.flush()
+            result = export_memory(store, sys.stdout.buffer, fmt=fmt)
+            sys.stdout.buffer.flush()
+        else:
+            result = export_memory(store, file, fmt=fmt)
+    if as_json:
+        click.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=2), err=file == "-")
+        return
+    message = f"Exported {result.exported:,} units to {'stdout' if file == '-' else file}."
+    if result.skipped:
+        n = len(result.skipped)
+        message += (f" Left out {n:,} unit{'' if n == 1 else 's'} that {result.format.upper()} cannot hold "
+                    f"(`--json` lists {'it' if n == 1 else 'them'}): {result.skipped[0].reason}"
+                    + (" and others." if n > 1 else "."))  # fmt: skip
+    click.echo(message, err=file == "-")
 
 
 def _row(match: Any) -> dict[str, Any]:

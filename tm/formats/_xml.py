@@ -19,6 +19,12 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _CODES = frozenset({"bpt", "ept", "ph", "it", "ut", "sub", "x", "bx", "ex"})  # native codes, not text
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _DECLARED = re.compile(rb"""\s*<\?xml[^>]*?encoding\s*=\s*["']([^"']+)["']""")
+# Declared encodings read as UTF-8: UTF-8 itself and the names of ASCII, a subset of it (ElementTree
+# declares "us-ascii" by default), so a file declared ASCII that holds UTF-8 is read as such.
+_UTF8_NAMES = frozenset({
+    b"utf-8", b"utf8", b"us-ascii", b"ascii", b"ansi_x3.4-1968", b"iso646-us", b"iso-ir-6", b"us", b"cp367",
+    b"ibm367", b"csascii",
+})  # fmt: skip
 
 
 def local_name(el: etree._Element) -> str:
@@ -34,6 +40,13 @@ def inline_text(el: etree._Element) -> str:
             parts.append(inline_text(child))
         parts.append(child.tail or "")
     return "".join(parts)
+
+
+def unwritable_char(text: str) -> str | None:
+    """The first character of *text* that XML 1.0 cannot represent (a control character other
+    than tab, LF and CR, a lone surrogate, U+FFFE or U+FFFF), else None."""
+    bad = _NOT_XML.search(text)
+    return bad.group() if bad else None
 
 
 def check_xml_text(text: str, what: str) -> None:
@@ -58,8 +71,11 @@ def open_input(path: str) -> BinaryIO:
         raise InputError(f"Cannot read {path}: {exc.strerror}.") from None
 
 
-def _check_start(path: str) -> None:
-    """Refuse empty files and encodings other than UTF-8 or UTF-16 with a byte-order mark."""
+def _check_start(path: str) -> str | None:
+    """Refuse empty files and encodings other than UTF-8 (or ASCII) or UTF-16 with a byte-order mark.
+
+    Returns ``"utf-8"`` when the file declares an ASCII encoding, to be read as UTF-8, else None.
+    """
     with open_input(path) as fh:
         head = fh.read(4096)
         more = bool(fh.read(1))
@@ -68,13 +84,16 @@ def _check_start(path: str) -> None:
     if head.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
         raise FormatError("the file is UTF-32; save it as UTF-8.", path=path, line=1)
     if head.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
-        return
+        return None
     if head[:2] in (b"<\x00", b"\x00<"):
         raise FormatError(
             "the file is UTF-16 without a byte-order mark; save it as UTF-8.", path=path, line=1
         )
     m = _DECLARED.match(head)
-    if m and m.group(1).lower() not in (b"utf-8", b"utf8"):
+    if m is None:
+        return None
+    declared = m.group(1).strip().lower()
+    if declared not in _UTF8_NAMES:
         enc = m.group(1).decode("ascii", "replace")
         raise FormatError(
             f"the file is declared as {enc}; tm reads UTF-8 or UTF-16 with a byte-order mark "
@@ -82,6 +101,7 @@ def _check_start(path: str) -> None:
             path=path,
             line=1,
         )
+    return None if declared in (b"utf-8", b"utf8") else "utf-8"
 
 
 def iter_xml(path: PathArg, tags: tuple[str, ...], *, root: str) -> Iterator[etree._Element]:
@@ -91,9 +111,9 @@ def iter_xml(path: PathArg, tags: tuple[str, ...], *, root: str) -> Iterator[etr
     whose root element is not *root*.
     """
     name = str(path)
-    _check_start(name)
+    encoding = _check_start(name)
     with open(name, "rb") as fh:
-        context = etree.iterparse(fh, events=("end",), tag=[f"{{*}}{t}" for t in tags])
+        context = etree.iterparse(fh, events=("end",), tag=[f"{{*}}{t}" for t in tags], encoding=encoding)
         checked = False
         try:
             for _, el in context:

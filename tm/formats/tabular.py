@@ -4,21 +4,41 @@ Files are UTF-8 (a byte-order mark is dropped) or UTF-16 with a byte-order mark,
 as spreadsheets save "Unicode text"; CRLF line ends are handled.  The text of each
 side is kept byte for byte apart from the line end.
 
-* TSV (``.tsv``, ``.tab``, ``.txt`` with tabs): one pair per line, tab-separated, no
-  quoting, so a line with other than two fields is an error.
+* TSV (``.tsv``, ``.tab``, ``.txt`` with tabs): one pair per line, tab-separated.  A
+  cell that starts with ``"`` and is properly quoted the way Excel and LibreOffice
+  save TSV (``"قال ""نعم"" أمس"``, the closing quote followed by a tab or the line end)
+  is unquoted, and may hold tabs; any other text, quotes included, is taken as it
+  is.  A line with other than two fields is an error; where a quoted cell is left
+  open at the end of it or of the line before (a spreadsheet cell holding a line
+  break) the message says so.  Lines are not joined: a TSV unit is one line, and
+  joining would be ambiguous with unquoted text that opens a quotation it closes
+  lines later (save such a sheet as CSV, whose quoting is not ambiguous).
 * CSV (``.csv``): the :mod:`csv` module's default dialect, so quoted fields may
-  hold commas, quotes and newlines; empty trailing cells left by spreadsheets are
-  ignored.
-* Either may start with a header row (``ar,en``, ``source,target``,
-  ``arabic,english``, ``src,tgt``); the reversed header (``en,ar``…) swaps the
-  columns, otherwise the Arabic is the first column.
+  hold commas, quotes and newlines (kept, as the TMX reader keeps them); empty
+  trailing cells left by spreadsheets are ignored.
+* Either may start with a header row naming the columns: ``ar``/``en`` or any
+  language tag of them (``ar-SA``, ``EN-us``, ``ara``/``eng``), ``arabic``/``english``,
+  ``source``/``target``, ``src``/``tgt``.  English first swaps the columns, otherwise
+  the Arabic is the first column.
 * Line-aligned pairs (:func:`read_aligned`): line *n* of one file translates line *n*
   of the other; lines empty on both sides are skipped, blank lines at the very end
   are ignored.  Files of different lengths, or both empty, are refused.
 
-Blank lines are skipped; a pair with one side empty is an error naming its line, and
-so is a pair whose Arabic side has no Arabic letter while its English side has one
-(the columns, or the two files, look swapped).
+Blank lines -- empty, white space, or only invisible characters such as zero-width
+spaces and byte-order marks -- and rows whose cells are all blank are skipped; a file
+with nothing else has no units and is refused.  A pair with one side blank is an
+error naming its line (a hand-made table with an empty cell is more likely a
+mistake than an untranslated unit, unlike TMX, where empty sides are skipped), and
+so is a side holding a control character XML 1.0 cannot hold (U+000B, U+000C…:
+the memory must stay exportable as TMX), and a pair whose Arabic side has no
+Arabic letter while its English side has one (the columns, or the two files,
+look swapped).
+
+:func:`write_tabular` writes a two-column file with an ``ar``/``en`` header row that
+:func:`read_tabular` reads back to the same pairs: TSV quoted as above where a cell
+holds a quote or a tab, CSV quoted by the :mod:`csv` module and with a UTF-8
+byte-order mark so that spreadsheets see Arabic.  :func:`unit_problem` says which
+units such a file cannot hold.
 """
 
 from __future__ import annotations
@@ -26,13 +46,14 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from itertools import zip_longest
 from pathlib import Path
+from typing import IO
 
-from ..errors import FormatError
-from ._xml import open_input
-from .tmx import PathArg, TMUnit
+from ..errors import FormatError, InputError
+from ._xml import open_input, output, unwritable_char
+from .tmx import PathArg, TMUnit, blank
 
 HEADERS = {
     ("ar", "en"): False,
@@ -43,13 +64,17 @@ HEADERS = {
     ("target", "source"): True,
     ("english", "arabic"): True,
     ("tgt", "src"): True,
-}  # header cells (lower-cased) -> whether the columns are English first
+}  # header cells (lower-cased) -> whether the columns are English first; also language tags, mixed names
+_COLUMN_NAMES = {"source": "ar", "src": "ar", "arabic": "ar", "target": "en", "tgt": "en", "english": "en"}
+_LANGUAGES = {"ar": "ar", "ara": "ar", "arb": "ar", "en": "en", "eng": "en"}
+_TAG = re.compile(r"([a-z]{2,3})(?:-[a-z0-9]{1,8})*")  # a BCP 47 language tag, lower-cased
 
 # An Arabic letter (not a digit, mark, tatweel or punctuation): the Arabic block, its supplements, presentation forms.
 _ARABIC_LETTER = re.compile(
     "[\u0620-\u063f\u0641-\u064a\u066e-\u06d3\u06d5\u06ee\u06ef\u06fa-\u06fc\u06ff\u0750-\u077f\u08a0-\u08c9"
     "\ufb50-\ufdfb\ufe70-\ufefc]"
 )
+_SIDES = ("Arabic", "English")
 
 
 def _looks_swapped(source: str, target: str) -> bool:
@@ -93,14 +118,55 @@ def _chomp(line: str) -> str:
     return line
 
 
-def _pairs_tsv(path: str) -> Iterator[tuple[int, list[str]]]:
+def _quoted(text: str, start: int) -> tuple[str, int] | int:
+    """The quoted cell at *start* and the index after its closing quote, or where the text stops being
+    one: the index of a stray quote, or ``len(text)`` when the cell is still open at the line end."""
+    parts, i = [], start + 1
+    while True:
+        close = text.find('"', i)
+        if close < 0:
+            return len(text)
+        parts.append(text[i:close])
+        if text.startswith('"', close + 1):
+            parts.append('"')
+            i = close + 2
+            continue
+        end = close + 1
+        return ("".join(parts), end) if end == len(text) or text[end] == "\t" else close
+
+
+def _split_tsv(text: str) -> tuple[list[str], bool]:
+    """The cells of a TSV line, properly quoted ones unquoted; and whether a cell opens a quote that the
+    line does not close (no quote follows it), as the first line of a spreadsheet cell holding a line break does."""
+    if '"' not in text:
+        return text.split("\t"), False
+    cells: list[str] = []
+    i, open_quote = 0, False
+    while True:
+        if text.startswith('"', i):
+            found = _quoted(text, i)
+            if isinstance(found, tuple):
+                cells.append(found[0])
+                if found[1] == len(text):
+                    return cells, open_quote
+                i = found[1] + 1
+                continue
+            open_quote = open_quote or found == len(text)
+        tab = text.find("\t", i)
+        if tab < 0:
+            cells.append(text[i:])
+            return cells, open_quote
+        cells.append(text[i:tab])
+        i = tab + 1
+
+
+def _pairs_tsv(path: str) -> Iterator[tuple[int, list[str], bool]]:
     for n, line in enumerate(_lines(path), start=1):
-        text = _chomp(line)
-        if text:
-            yield n, text.split("\t")
+        cells, open_quote = _split_tsv(_chomp(line))
+        yield n, cells, open_quote
 
 
-def _pairs_csv(path: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
+def _pairs_csv(path: str, delimiter: str) -> Iterator[tuple[int, list[str], bool]]:
     reader = csv.reader(_lines(path), delimiter=delimiter, strict=True)
     start = 1
     while True:
@@ -113,7 +179,7 @@ def _pairs_csv(path: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
         if row:
             while len(row) > 2 and row[-1] == "":
                 row.pop()
-            yield start, row
+            yield start, row, False
         start = reader.line_num + 1
 
 
@@ -131,6 +197,21 @@ def _kind(path: str) -> str:
     return "tsv"
 
 
+def _header(cells: list[str]) -> bool | None:
+    """Whether a header row puts the English first (None: *cells* are not a header row)."""
+    exact = tuple(c.strip().lower() for c in cells)
+    if exact in HEADERS:
+        return HEADERS[exact]
+    names = []
+    for cell in cells:
+        name = cell.strip().lower().replace("_", "-")
+        tag = _TAG.fullmatch(name)
+        names.append(_COLUMN_NAMES.get(name) or (_LANGUAGES.get(tag.group(1)) if tag else None))
+    if names == ["ar", "en"]:
+        return False
+    return True if names == ["en", "ar"] else None
+
+
 def read_tabular(path: PathArg) -> Iterator[TMUnit]:
     """Stream the (Arabic, English) pairs of a two-column TSV or CSV file.
 
@@ -140,37 +221,62 @@ def read_tabular(path: PathArg) -> Iterator[TMUnit]:
     name = str(path)
     kind = _kind(name)
     rows = _pairs_tsv(name) if kind == "tsv" else _pairs_csv(name, ",")
-    reverse = header = False
-    seen = 0
-    for line, row in rows:
+    reverse = header = invisible = False
+    seen = open_before = 0  # open_before: the line of the row before, when a quoted cell was open at its end
+    for line, row, open_quote in rows:
+        if blank(row[0]) and all(blank(c) for c in row):
+            invisible = invisible or any(c.strip() for c in row)
+            open_before = 0
+            continue
         seen += 1
-        if seen == 1:
-            cells = tuple(c.strip().lower() for c in row)
-            if cells in HEADERS:
-                reverse, header = HEADERS[cells], True
-                continue
+        if seen == 1 and (order := _header(row)) is not None:
+            reverse, header = order, True
+            continue
         if len(row) != 2:
-            sep = "tab-separated" if kind == "tsv" else "comma-separated"
-            raise FormatError(
-                f"the row has {len(row)} {sep} fields; each row needs exactly two (Arabic, English)"
-                + (" and no tab inside a text." if kind == "tsv" else "; quote texts that hold commas."),
-                path=name,
-                line=line,
-            )
+            raise FormatError(_fields(kind, len(row), line, line if open_quote else open_before), path=name, line=line)
+        open_before = line if open_quote else 0
         source, target = (row[1], row[0]) if reverse else (row[0], row[1])
         _check_sides(source, target, name, line)
         if _looks_swapped(source, target):
             raise _swapped(kind, reverse, header, name, line)
         yield TMUnit(source, target, line)
     if seen == 0:
+        if invisible:
+            raise FormatError("the file has no units: its lines hold only invisible characters (zero-width spaces, "
+                              "byte-order marks, direction marks).", path=name)  # fmt: skip
         raise FormatError("the file is empty.", path=name)
 
 
+def _fields(kind: str, count: int, line: int, open_line: int) -> str:
+    if kind == "csv":
+        return (f"the row has {count} comma-separated fields; each row needs exactly two (Arabic, English); "
+                "quote texts that hold commas.")  # fmt: skip
+    message = f"the row has {count} tab-separated fields; each row needs exactly two (Arabic, English)"
+    if open_line:
+        where = "on this line" if open_line == line else f"opened on line {open_line}"
+        return (f"{message}, and the quoted cell {where} seems to hold a line break, which a TSV unit cannot "
+                "(each is one line): remove the line break, or save the sheet as CSV.")  # fmt: skip
+    return message + " and no tab inside a text."
+
+
+def _side_problem(source: str, target: str) -> str | None:
+    """Why a pair cannot be a memory unit: a blank side, or a character XML 1.0 (and so TMX) cannot hold."""
+    for side, text in zip(_SIDES, (source, target), strict=True):
+        if blank(text):
+            return f"the {side} side is empty"
+    bad = unwritable_char(source + target)
+    if bad is not None:
+        side = _SIDES[0] if bad in source else _SIDES[1]
+        return f"the {side} side contains the character U+{ord(bad):04X}, which XML 1.0 cannot hold"
+    return None
+
+
 def _check_sides(source: str, target: str, path: str, line: int) -> None:
-    if not source.strip():
-        raise FormatError("the Arabic side is empty.", path=path, line=line)
-    if not target.strip():
-        raise FormatError("the English side is empty.", path=path, line=line)
+    problem = _side_problem(source, target)
+    if problem and problem.endswith("XML 1.0 cannot hold"):
+        problem += ", so the memory could not be exported as TMX; remove it or replace it with a space"
+    if problem:
+        raise FormatError(problem + ".", path=path, line=line)
 
 
 def _swapped(kind: str, reverse: bool, header: bool, path: str, line: int) -> FormatError:
@@ -189,6 +295,62 @@ def _swapped(kind: str, reverse: bool, header: bool, path: str, line: int) -> Fo
     )
 
 
+# -- writing ----------------------------------------------------------------------------
+
+
+def unit_problem(source: str, target: str, kind: str) -> str | None:
+    """Why :func:`read_tabular` would refuse the pair in a *kind* (``tsv``/``csv``) file, else None."""
+    problem = _side_problem(source, target)
+    if problem:
+        return problem
+    if kind == "tsv":
+        for side, text in zip(_SIDES, (source, target), strict=True):
+            if "\n" in text or "\r" in text:
+                return f"the {side} side holds a line break, which a TSV unit cannot"
+    if _looks_swapped(source, target):
+        return "the Arabic side has no Arabic letter but the English side has, so it would be read back as swapped"
+    return None
+
+
+def _tsv_cell(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"' if '"' in text or "\t" in text else text
+
+
+class _Encoded:
+    """A text stream over a binary one, for :func:`csv.writer`, that never closes it."""
+
+    def __init__(self, fh: IO[bytes]):
+        self.fh = fh
+
+    def write(self, text: str) -> int:
+        self.fh.write(text.encode("utf-8"))
+        return len(text)
+
+
+def write_tabular(units: Iterable[TMUnit], path: PathArg | IO[bytes], *, kind: str) -> int:
+    """Write the pairs of *units* as a *kind* (``tsv``/``csv``) file with an ``ar``/``en`` header row.
+
+    *path* is a file, replaced only when complete, or a binary stream.  Returns the number
+    of units written; :class:`InputError` for a unit :func:`unit_problem` refuses.
+    """
+    count = 0
+    with output(path) as fh:
+        out = _Encoded(fh)
+        if kind == "csv":
+            fh.write(b"\xef\xbb\xbf")
+        writer = csv.writer(out, lineterminator="\r\n") if kind == "csv" else None
+        out.write("ar,en\r\n" if writer else "ar\ten\n")
+        for count, unit in enumerate(units, start=1):
+            problem = unit_problem(unit.source, unit.target, kind)
+            if problem:
+                raise InputError(f"Unit {count}: {problem}; export the memory as TMX instead.")
+            if writer:
+                writer.writerow([unit.source, unit.target])
+            else:
+                out.write(f"{_tsv_cell(unit.source)}\t{_tsv_cell(unit.target)}\n")
+    return count
+
+
 def _count(n: int) -> str:
     return f"{n:,} line" if n == 1 else f"{n:,} lines"
 
@@ -197,8 +359,9 @@ def read_aligned(ar_path: PathArg, en_path: PathArg) -> Iterator[TMUnit]:
     """Stream the pairs of two line-aligned files: line *n* of *ar_path* with line *n* of *en_path*.
 
     :class:`FormatError` when the files have different numbers of lines (naming both),
-    hold no text at all, a line is empty on one side only, or a line has no Arabic letter
-    on the Arabic side but one on the English side (the files look swapped).
+    hold no text at all, a line is empty on one side only, holds a character XML 1.0
+    cannot hold, or has no Arabic letter on the Arabic side but one on the English side
+    (the files look swapped).
     """
     ar_name, en_name = str(ar_path), str(en_path)
     extra_text = False  # a non-blank line past the end of the other file
@@ -209,16 +372,25 @@ def read_aligned(ar_path: PathArg, en_path: PathArg) -> Iterator[TMUnit]:
         a = _chomp(ar) if ar is not None else None
         e = _chomp(en) if en is not None else None
         if a is None or e is None:
-            extra_text = extra_text or bool((a or e or "").strip())
+            extra_text = extra_text or not blank(a or e or "")
             continue
-        if not a.strip() and not e.strip():
+        if blank(a) and blank(e):
             continue
-        if not a.strip():
+        if blank(a):
             raise FormatError(f"the Arabic line is empty but {en_name} has text there.", path=ar_name, line=n)
-        if not e.strip():
+        if blank(e):
             raise FormatError(
                 f"the English line is empty but {ar_name} has text there.", path=en_name, line=n
             )
+        for text, name in ((a, ar_name), (e, en_name)):
+            bad = unwritable_char(text)
+            if bad is not None:
+                raise FormatError(
+                    f"the line contains the character U+{ord(bad):04X}, which XML 1.0 cannot hold, so the memory "
+                    "could not be exported as TMX; remove it or replace it with a space.",
+                    path=name,
+                    line=n,
+                )
         if _looks_swapped(a, e):
             raise FormatError(
                 f"the files look swapped: this line has no Arabic letters but line {n} of {en_name} has; "

@@ -20,14 +20,24 @@ code, its other attributes, its notes and props) and ``source_seg``/``target_seg
 asked for, a second ``<tuv>`` of the same language and the attributes of
 ``<prop>``/``<note>`` are not kept.
 
-A unit whose Arabic or English text is empty or only white space (an empty
-``<seg>``, or one holding inline codes alone) is refused with its line, as the
-TSV reader refuses an empty side: a memory unit needs text on both sides.
-The writer does not check this, so a memory can always be exported whole.
+A unit without text on both sides -- no ``<tuv>`` in Arabic or in English (a
+multilingual file's French/German pairs, ``srclang="*all*"`` files), or an empty
+``<seg>`` (OmegaT's deliberately empty translations, a ``<seg>`` holding inline
+codes alone) -- is still read, a missing side as ``""``; :attr:`TMUnit.complete` is then
+false and ``tm memory import`` skips and counts it, as OmegaT and translate-toolkit do.
+What breaks the TMX structure is still refused with its line: a ``<tu>`` with no
+``<tuv>`` at all, an Arabic or English ``<tuv>`` without a ``<seg>``, XML that is not
+well-formed or is cut short.  The writer does not check for empty sides, so a
+memory can always be exported whole.
+
+tm writes each unit's provenance as TMX keeps it: ``creationid`` (the author),
+``creationdate`` and, for human translations, the prop ``x-tm-origin``;
+:func:`tm.memory.import_units` reads them back.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -35,17 +45,17 @@ from typing import IO, Any
 
 from lxml import etree
 
-from ..errors import FormatError
+from ..errors import FormatError, InputError
 from ._xml import (
     XML_LANG,
     PathArg,
-    check_xml_text,
     inline_text,
     iter_xml,
     local_name,
     output,
     source_line,
     tool_version,
+    unwritable_char,
 )
 
 TU_ATTRS = (
@@ -54,7 +64,18 @@ TU_ATTRS = (
 )  # fmt: skip
 _INTERNAL = ("tu_attrs", "source_tuv", "target_tuv", "source_seg", "target_seg")
 _RESERVED = frozenset(TU_ATTRS + _INTERNAL)
-_LANG_NAMES = {"ar": "Arabic", "en": "English"}  # for messages
+# White space and the invisible format characters a text of nothing else may hold: zero-width
+# space/joiners, direction marks and embeddings, word joiner and isolates, Arabic letter mark, BOM.
+_INVISIBLE = "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2066\u2067\u2068\u2069\u061c\ufeff"
+_BLANK = re.compile(f"[\\s{_INVISIBLE}]*")
+
+
+def blank(text: str) -> bool:
+    """Whether *text* holds nothing but white space and invisible characters (ZWSP, direction marks, BOM)."""
+    first = text[:1]
+    if first and not first.isspace() and first not in _INVISIBLE:
+        return False  # the usual case, decided without the regex
+    return _BLANK.fullmatch(text) is not None
 
 
 @dataclass
@@ -67,6 +88,11 @@ class TMUnit:
     note: str | None = None
     props: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def complete(self) -> bool:
+        """Whether both sides hold text (not only white space or invisible characters)."""
+        return not blank(self.source) and not blank(self.target)
+
 
 def tmx_date(value: str | datetime | None = None) -> str:
     """A TMX date (``20240131T120000Z``) from an ISO 8601 string or a datetime (naive: UTC); None: now."""
@@ -77,6 +103,17 @@ def tmx_date(value: str | datetime | None = None) -> str:
     if when.tzinfo is not None:
         when = when.astimezone(UTC)
     return when.strftime("%Y%m%dT%H%M%SZ")
+
+
+def parse_tmx_date(value: Any) -> datetime | None:
+    """The UTC datetime of a TMX date (``20240131T120000Z``) or any ISO 8601 one (naive: UTC); else None."""
+    if not isinstance(value, str):
+        return None
+    try:
+        when = datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    return (when if when.tzinfo else when.replace(tzinfo=UTC)).astimezone(UTC)
 
 
 # -- reading ----------------------------------------------------------------------------
@@ -135,17 +172,16 @@ def _unit(tu: etree._Element, path: str, src_lang: str, tgt_lang: str) -> TMUnit
             lang = child.get(XML_LANG) or child.get("lang") or ""
             langs.append(lang or "(none)")
             tuvs.setdefault(_primary(lang), child)
+    if not tuvs:
+        raise FormatError(
+            "the <tu> has no <tuv>; a TMX unit holds one <tuv> per language.", path=path, line=source_line(tu)
+        )
     texts = []
     for role, want in (("source", src_lang), ("target", tgt_lang)):
         tuv = tuvs.get(_primary(want))
-        if tuv is None:
-            found = ", ".join(langs) or "none"
-            raise FormatError(
-                f"the <tu> has no <tuv> in {want!r} (languages found: {found}); every unit needs both "
-                f"{src_lang} and {tgt_lang}.",
-                path=path,
-                line=source_line(tu),
-            )
+        if tuv is None:  # a unit in other languages: read with this side empty, and skipped on import
+            texts.append("")
+            continue
         lang_attr = XML_LANG if tuv.get(XML_LANG) is not None else "lang"
         info = _tuv_info(tuv, lang_attr, tuv.get(lang_attr, ""), want)
         if info:
@@ -153,22 +189,18 @@ def _unit(tu: etree._Element, path: str, src_lang: str, tgt_lang: str) -> TMUnit
         seg = next((c for c in tuv if local_name(c) == "seg"), None)
         if seg is None:
             raise FormatError(f"the {want} <tuv> has no <seg>.", path=path, line=source_line(tuv))
-        text = inline_text(seg)
-        if not text.strip():
-            side = _LANG_NAMES.get(_primary(want), want)
-            raise FormatError(
-                f"the {side} side is empty (its <seg> holds no text); every unit needs text on both sides.",
-                path=path,
-                line=source_line(tu),
-            )
         if len(seg):
             props[f"{role}_seg"] = etree.tostring(seg, encoding="unicode", with_tail=False)
-        texts.append(text)
+        texts.append(inline_text(seg))
     return TMUnit(texts[0], texts[1], source_line(tu), "\n".join(notes) if notes else None, props)
 
 
 def read_tmx(path: PathArg, *, src_lang: str = "ar", tgt_lang: str = "en") -> Iterator[TMUnit]:
-    """Stream the units of the TMX file at *path*; :class:`FormatError` (with the line) if it is malformed."""
+    """Stream the units of the TMX file at *path*; :class:`FormatError` (with the line) if it is malformed.
+
+    A unit lacking text in *src_lang* or *tgt_lang* is yielded with that side empty
+    (:attr:`TMUnit.complete` false), not refused.
+    """
     name = str(path)
     for tu in iter_xml(name, ("tu",), root="tmx"):
         yield _unit(tu, name, src_lang, tgt_lang)
@@ -222,16 +254,26 @@ def _tuv(tu: etree._Element, props: dict[str, Any], role: str, text: str, lang: 
     tuv.tail = "\n  "
 
 
-def _check_unit(unit: TMUnit, n: int) -> None:
-    where = f"Unit {n}" + (f" (line {unit.line})" if unit.line else "")
-    check_xml_text(unit.source, f"{where}: the source text")
-    check_xml_text(unit.target, f"{where}: the target text")
+def unit_problem(unit: TMUnit) -> str | None:
+    """Why *unit* cannot be written as TMX (a character XML 1.0 cannot hold, and where), else None."""
+    fields = [("the source text", unit.source), ("the target text", unit.target)]
     if unit.note:
-        check_xml_text(unit.note, f"{where}: the note")
+        fields.append(("the note", unit.note))
     for key, value in unit.props.items():
-        check_xml_text(str(key), f"{where}: a prop name")
-        for text in _strings(value):
-            check_xml_text(text, f"{where}: the prop {key!r}")
+        fields.append(("a prop name", str(key)))
+        fields.extend((f"the prop {key!r}", text) for text in _strings(value))
+    for what, text in fields:
+        bad = unwritable_char(text)
+        if bad is not None:
+            return f"{what} contains the character U+{ord(bad):04X}, which XML 1.0 cannot hold"
+    return None
+
+
+def _check_unit(unit: TMUnit, n: int) -> None:
+    problem = unit_problem(unit)
+    if problem:
+        where = f"Unit {n}" + (f" (line {unit.line})" if unit.line else "")
+        raise InputError(f"{where}: {problem}; remove it before exporting.")
 
 
 def _strings(value: Any) -> Iterator[str]:
