@@ -9,18 +9,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InputError
+from .formats.xmlchars import unwritable
 from .segment import LINE_BREAKS, SPACES
 from .store import Document, Store, current_user
 
-# Characters XML 1.0 cannot hold (so no TMX or XLIFF could carry them), but for the line breaks the
-# segmenter splits on: a document or a correction holding one is refused where it comes in.
-_CONTROL = re.compile("[^\t" + re.escape(LINE_BREAKS) + "](?<=[\x00-\x1f\ud800-\udfff\ufffe\uffff])")
 _TEXT_SUFFIXES = (".txt", ".text")
 _LANGUAGE_SUFFIX = re.compile(r"\.(?:ar|ara|arb|ar[-_][A-Za-z]{2,4})$", re.IGNORECASE)
 
 
 def _control(text: str) -> re.Match[str] | None:
-    return _CONTROL.search(text)
+    """The first character of *text* no TMX or XLIFF file could carry, but for the line breaks the
+    segmenter splits on: a document or a correction holding one is refused where it comes in."""
+    return next((m for m in unwritable(text) if m.group() not in LINE_BREAKS), None)
 
 
 def document_name(file_name: str) -> str:

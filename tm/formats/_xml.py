@@ -13,11 +13,11 @@ from typing import IO, BinaryIO
 from lxml import etree
 
 from ..errors import FormatError, InputError
+from .xmlchars import unwritable_char
 
 PathArg = str | os.PathLike[str]
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _CODES = frozenset({"bpt", "ept", "ph", "it", "ut", "sub", "x", "bx", "ex"})  # native codes, not text
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _DECLARED = re.compile(rb"""\s*<\?xml[^>]*?encoding\s*=\s*["']([^"']+)["']""")
 # Declared encodings read as UTF-8: UTF-8 itself and the names of ASCII, a subset of it (ElementTree
 # declares "us-ascii" by default), so a file declared ASCII that holds UTF-8 is read as such.
@@ -42,19 +42,12 @@ def inline_text(el: etree._Element) -> str:
     return "".join(parts)
 
 
-def unwritable_char(text: str) -> str | None:
-    """The first character of *text* that XML 1.0 cannot represent (a control character other
-    than tab, LF and CR, a lone surrogate, U+FFFE or U+FFFF), else None."""
-    bad = _NOT_XML.search(text)
-    return bad.group() if bad else None
-
-
 def check_xml_text(text: str, what: str) -> None:
     """:class:`InputError` if *text* holds a character XML 1.0 cannot represent."""
-    bad = _NOT_XML.search(text)
+    bad = unwritable_char(text)
     if bad:
         raise InputError(
-            f"{what} contains the character U+{ord(bad.group()):04X}, which XML 1.0 cannot hold; "
+            f"{what} contains the character U+{ord(bad):04X}, which XML 1.0 cannot hold; "
             "remove it before exporting."
         )
 

@@ -52,8 +52,9 @@ from pathlib import Path
 from typing import IO
 
 from ..errors import FormatError, InputError
-from ._xml import open_input, output, unwritable_char
+from ._xml import open_input, output
 from .tmx import PathArg, TMUnit, blank
+from .xmlchars import unwritable_char
 
 HEADERS = {
     ("ar", "en"): False,

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -32,14 +31,13 @@ from ..errors import FormatError, InputError
 from ..normalize import ARABIC_LETTER, arabic_share, normalize
 from ..terms import Term, english_has, forbidden_found, term_key
 from .records import Record, TermLike
+from .xmlchars import NOT_XML
 
 COLUMNS = ("ar", "en", "variants", "forbidden", "note", "alternatives")
 LISTS = ("variants", "forbidden", "alternatives")
 FORMATS = ("csv", "tsv", "tbx")
 EXTENSIONS = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".tbx": "tbx", ".xml": "tbx"}
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
-# what XML 1.0 cannot hold: the pattern of tm.formats._xml.check_xml_text, which imports lxml
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def file_format(path: str | Path, data: bytes | None = None) -> str:
@@ -110,7 +108,7 @@ def unstorable(term: TermLike) -> str | None:
                                    ("alternative", term.alternatives)) for item in items]
     fields.append((f"the note of {term.ar!r}", term.note or ""))
     for what, text in fields:
-        bad = _NOT_XML.search(text)
+        bad = NOT_XML.search(text)
         if bad:
             return (f"{what} contains the control character U+{ord(bad.group()):04X}, which a TBX (XML 1.0) "
                     "file cannot hold; remove it")

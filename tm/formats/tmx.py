@@ -55,8 +55,8 @@ from ._xml import (
     output,
     source_line,
     tool_version,
-    unwritable_char,
 )
+from .xmlchars import unwritable_char
 
 TU_ATTRS = (
     "tuid", "o-encoding", "datatype", "usagecount", "lastusagedate", "creationtool", "creationtoolversion",
