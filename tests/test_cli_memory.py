@@ -175,7 +175,8 @@ def test_tmx_units_without_both_sides_are_skipped_and_counted(tmp_path: Path) ->
         "text.\n"
     )
     out = json.loads(run("import", str(path), "--json").output)
-    assert out == {"file": str(path), "added": 0, "duplicates": 1, "skipped_incomplete": 3}
+    assert out == {"file": str(path), "added": 0, "duplicates": 1, "skipped_incomplete": 3,
+                   "sentence_units": 0}
 
 
 @pytest.mark.parametrize(

@@ -97,6 +97,7 @@ class ImportResult:
     added: int
     duplicates: int
     skipped_incomplete: int = 0  # units without text on both sides (TMX), left out
+    sentence_units: int = 0  # sentence pairs made of paragraph units (:mod:`tm.paragraphs`), added or duplicates
 
 
 @dataclass
@@ -179,13 +180,18 @@ def import_units(
     """Add *units* in one transaction, as origin ``import`` unless their props say otherwise.
 
     Pairs already in the memory, or repeated in *units*, are counted as duplicates and skipped;
-    so are, as ``skipped_incomplete``, units without text on both sides.  A unit's TMX
+    so are, as ``skipped_incomplete``, units without text on both sides.  A paragraph unit whose
+    sides cut into as many sentences also gives each sentence pair as a unit of its own
+    (:mod:`tm.paragraphs`): ``sentence_units`` of them were made, and each is added or, already
+    there, a duplicate, like any unit.  A unit's TMX
     ``x-tm-origin``, ``creationid`` and ``creationdate`` give its origin, author and date
     (see the module docstring); *author* and the time of the import stand in for missing ones.
     *progress* is called with the number of units read since its last call.  An exception
     raised while reading *units* (a :class:`tm.errors.FormatError`) leaves the memory unchanged.
     """
-    added = read = incomplete = 0
+    from .paragraphs import sentence_units
+
+    added = read = incomplete = pieces = 0
     created = now()
     stream = iter(units)
     conn = store.db.conn
@@ -198,8 +204,13 @@ def import_units(
             empty = conn.execute("SELECT NOT EXISTS (SELECT 1 FROM memory_units)").fetchone()[0]
             fresh: set[int] | None = set() if empty else None  # key hashes of this import
             while chunk := list(islice(stream, BATCH)):
-                batch = [u for u in chunk if u.complete]
-                incomplete += len(chunk) - len(batch)
+                whole = [u for u in chunk if u.complete]
+                incomplete += len(chunk) - len(whole)
+                batch = []
+                for u in whole:
+                    batch.append(u)
+                    batch += (parts := sentence_units(u))
+                    pieces += len(parts)
                 keys = batch_keys([u.source for u in batch])
                 rows = []
                 for i, (u, k) in enumerate(zip(batch, keys, strict=True), start=1):
@@ -234,7 +245,8 @@ def import_units(
             indexer.close()
     finally:
         conn.execute(f"PRAGMA cache_size = {cache}")
-    return ImportResult(added=added, duplicates=read - added, skipped_incomplete=incomplete)
+    return ImportResult(added=added, duplicates=read - added, skipped_incomplete=incomplete,
+                        sentence_units=pieces)
 
 
 def _provenance(props: dict[str, Any], author: str | None, created: str) -> tuple[str, str | None, str]:

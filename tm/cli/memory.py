@@ -79,9 +79,12 @@ def import_(file: str | None, ar_path: str | None, en_path: str | None, author: 
     incomplete = result.skipped_incomplete
     if as_json:
         echo_json({"file": path, "added": result.added, "duplicates": result.duplicates,
-                   "skipped_incomplete": incomplete})  # fmt: skip
+                   "skipped_incomplete": incomplete, "sentence_units": result.sentence_units})  # fmt: skip
         return
     message = f"Imported {result.added:,} units from {path} ({result.duplicates:,} duplicates skipped)."
+    if result.sentence_units:
+        message += (f" Paragraph units gave {result.sentence_units:,} sentence pair"
+                    f"{'' if result.sentence_units == 1 else 's'} as units of their own.")  # fmt: skip
     if incomplete:
         message += (f" Skipped {incomplete:,} unit{'' if incomplete == 1 else 's'} without both Arabic and English "
                     "text.")  # fmt: skip

@@ -87,6 +87,7 @@ class TMUnit:
     line: int
     note: str | None = None
     props: dict[str, Any] = field(default_factory=dict)
+    paragraph: bool = False  # the file says the unit is a paragraph (segtype paragraph or block), not a sentence
 
     @property
     def complete(self) -> bool:
@@ -202,8 +203,24 @@ def read_tmx(path: PathArg, *, src_lang: str = "ar", tgt_lang: str = "en") -> It
     (:attr:`TMUnit.complete` false), not refused.
     """
     name = str(path)
-    for tu in iter_xml(name, ("tu",), root="tmx"):
-        yield _unit(tu, name, src_lang, tgt_lang)
+    default: str | None = None  # the header's segtype
+    for n, tu in enumerate(iter_xml(name, ("tu",), root="tmx")):
+        if n == 0:
+            default = _header_segtype(tu)
+        unit = _unit(tu, name, src_lang, tgt_lang)
+        unit.paragraph = (tu.get("segtype") or default) in _PARAGRAPH
+        yield unit
+
+
+_PARAGRAPH = frozenset({"paragraph", "block"})
+
+
+def _header_segtype(tu: etree._Element) -> str | None:
+    """The segtype of the file's ``<header>`` (read before the body), seen from its first unit."""
+    body = tu.getparent()
+    root = body.getparent() if body is not None else None
+    header = next((c for c in root if local_name(c) == "header"), None) if root is not None else None
+    return header.get("segtype") if header is not None else None
 
 
 # -- writing ----------------------------------------------------------------------------
