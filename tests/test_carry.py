@@ -30,6 +30,23 @@ def test_the_same_numbers_in_another_order_are_carried(segment: str, source: str
     assert len(result.numbers) == 2
 
 
+BAGHDAD = "في هجوم انتحاري استهدف سوقا شعبيا مزدحما في وسط العاصمة العراقية بغداد صباح يوم الجمعة"
+
+
+@pytest.mark.parametrize(("segment", "source", "target", "expected", "numbers"), [
+    (f"عام 2020 قتل 12 شخصا وأصيب العشرات {BAGHDAD}", f"قتل 12 شخصا وأصيب العشرات {BAGHDAD} عام 2019",
+     "12 people were killed in a suicide attack in Baghdad in 2019", "12 people were killed in a suicide attack in "
+     "Baghdad in 2020", [("2019", "2020")]),
+    (f"في عام 2019 قتل 12 شخصا {BAGHDAD}", f"قتل 12 شخصا {BAGHDAD} في عام 2019",
+     "12 people were killed in Baghdad in 2019", "12 people were killed in Baghdad in 2019", []),
+], ids=["year-moved-and-changed", "numbers-moved"])  # fmt: skip
+def test_numbers_that_moved_are_paired_by_their_words(segment: str, source: str, target: str, expected: str,
+                                                      numbers: list[tuple[str, str]]):  # fmt: skip
+    """The reviewer's regression: pairing by position made this "2020 people were killed ... in 12"."""
+    result = carry(segment, source, target)
+    assert (result.target, result.numbers, result.warnings) == (expected, numbers, [])
+
+
 def test_the_same_numbers_in_the_same_order_leave_the_target_alone():
     result = carry("قتل 12 وأصيب 30", "قتل 12 وأصيب 30", "12 killed, 30 hurt")
     assert (result.target, result.numbers, result.warnings) == ("12 killed, 30 hurt", [], [])

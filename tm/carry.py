@@ -3,8 +3,9 @@
 A number is a run of digits in any script (٢٠١١ and 2011 are the same number), with ``.``, ``,``,
 ``٫`` or ``٬`` between digit groups: ``1,500`` and ``١٬٥٠٠`` are 1500, ``3.5`` and ``٣٫٥`` are 3.5, and
 ``2,5`` (a decimal comma) is 2.5.  The numbers of the segment and of the memory's source are paired
-in order (position by position when both have as many, so that swapped figures are two changes;
-else by an edit-distance alignment of the two number lists); each pair that differs, ``old → new``,
+by the words around them when every number of both finds its counterpart so (قتل 12 جندياً ↔
+قتل 30 جندياً: swapped figures are two changes, a number that only moved is none), else in
+order by an edit-distance alignment of the two number lists; each pair that differs, ``old → new``,
 is carried into the target only when it is unambiguous: ``old`` occurs once in the memory's source,
 once in the target, and no other change touches it.  Anything else is left as it is, with a
 sentence saying why, so that the translator checks it.  The new number is written the way the
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz.distance import Levenshtein
 
+from .keys import key
 from .normalize import ascii_digits
 
 NUMBER = re.compile(r"\d+(?:[.,\u066b\u066c]\d+)*")
@@ -63,16 +65,58 @@ def _write_like(new: str, old_written: str) -> str:
     return out
 
 
+_WORD = re.compile(r"\w+")
+
+
+def _contexts(text: str) -> list[tuple[str, str]]:
+    """For each number of *text*, the word before and the word after it (matching keys; "" at an end)."""
+    out = []
+    for m in NUMBER.finditer(text):
+        before = [w for w in _WORD.findall(text[: m.start()]) if not w.isdigit()]
+        after = [w for w in _WORD.findall(text[m.end() :]) if not w.isdigit()]
+        out.append((key(before[-1]) if before else "", key(after[0]) if after else ""))
+    return out
+
+
+def _pair_by_context(new: list[tuple[str, str]], old: list[tuple[str, str]]) -> list[tuple[int, int]] | None:
+    """Pairs (new index, old index) of numbers that share a neighbouring word (12 جندياً ↔ 30 جندياً),
+    best first, or None unless every number of both texts finds its counterpart so."""
+    if len(new) != len(old) or not new:
+        return None
+    scored = sorted(
+        ((-(a[0] == b[0] and a[0] != "") - (a[1] == b[1] and a[1] != ""), abs(i - j), i, j)
+         for i, a in enumerate(new) for j, b in enumerate(old)),
+    )  # fmt: skip
+    used_new: set[int] = set()
+    used_old: set[int] = set()
+    pairs = []
+    for score, _, i, j in scored:
+        if i in used_new or j in used_old:
+            continue
+        if score == 0:
+            return None  # a number whose neighbours match none left: the pairing would guess
+        used_new.add(i)
+        used_old.add(j)
+        pairs.append((i, j))
+    return sorted(pairs)
+
+
 def carry(segment: str, source: str, target: str) -> Carried:
     """*target* with the numbers that changed between *source* and *segment* replaced where unambiguous."""
     new_nums, old_nums = number_values(segment), number_values(source)
-    if new_nums == old_nums:  # the same numbers in another order are a change (12 killed, 30 hurt → 30, 12)
+    if new_nums == old_nums:
         return Carried(target)
     warnings: list[str] = []
-    changes: list[tuple[str, str]] = []
-    if len(new_nums) == len(old_nums):  # as many numbers: paired in order (a swap is two changes)
-        changes = [(old, new) for old, new in zip(old_nums, new_nums, strict=True) if old != new]
-    for op in Levenshtein.editops(old_nums, new_nums) if not changes else ():
+    paired = _pair_by_context(_contexts(segment), _contexts(source))
+    if paired is not None:  # each number has its counterpart by the words around it
+        changes = [(old_nums[j], new_nums[i]) for i, j in paired if old_nums[j] != new_nums[i]]
+        if not changes:
+            return Carried(target)
+    elif Counter(new_nums) == Counter(old_nums):  # the same numbers, moved: nothing to carry
+        return Carried(target)
+    else:
+        changes = []
+    for op in Levenshtein.editops(old_nums, new_nums) if paired is None else ():
         if op.tag == "replace":
             changes.append((old_nums[op.src_pos], new_nums[op.dest_pos]))
         elif op.tag == "insert":
