@@ -55,6 +55,10 @@ READS = [
     ("a.tsv", "en-GB\tar-SA\nsaid\tقال\n", [("قال", "said", 2)]),
     ("a.tsv", "\u200b\n\ufeff\nقال\tsaid\n \t \n\u200f\t\n", [("قال", "said", 3)]),
     ("a.csv", ",\nقال,said\n,,\n", [("قال", "said", 2)]),
+    ("a.tsv", '"اليوم لا يوجد أي منهما."\t"Today, there\'s neither."\n',
+     [('"اليوم لا يوجد أي منهما."', '"Today, there\'s neither."', 1)]),
+    ("a.tsv", '"قال الوزير: سنواصل.\tThe minister said: we will go on."\n',
+     [('"قال الوزير: سنواصل.', 'The minister said: we will go on."', 1)]),
 ]  # fmt: skip
 
 
@@ -64,7 +68,7 @@ READS = [
     "sniff-csv", "no-arabic-letters-either-side", "tsv-quoted-quotes", "tsv-quoted-tabs-and-lone-quote",
     "tsv-unquoted-quotes-kept", "tsv-open-quote-on-one-line-kept", "header-locales", "header-upper-region",
     "header-underscore", "header-iso639-2-reversed", "header-locales-reversed", "invisible-and-blank-rows-skipped",
-    "csv-empty-rows-skipped"])  # fmt: skip
+    "csv-empty-rows-skipped", "ntrex-quotation-cells-kept", "ntrex-quotation-across-cells-kept"])  # fmt: skip
 def test_pairs_are_read_arabic_first_with_their_line(tmp_path: Path, name: str, data: str, expected: list):
     assert _pairs(_file(tmp_path, name, data)) == expected
 
@@ -201,6 +205,16 @@ def test_ntrex_crlf_files():
     assert len(units) == 1997
     assert not any("\r" in u.source or "\r" in u.target for u in units)
     assert units[0].line == 1 and units[-1].line == 1997
+
+
+@pytest.mark.skipif(not NTREX.exists(), reason="../shared/data (NTREX-128) is not checked out")
+def test_ntrex_pasted_as_tsv_reads_as_the_aligned_files(tmp_path: Path):
+    """News quotations (a cell that is one quotation, a quotation from the Arabic cell to the end of the
+    English one) are text, not spreadsheet quoting: the TSV gives the units the two files give."""
+    aligned = list(read_aligned(NTREX / "newstest2019-ref.arb.txt", NTREX / "newstest2019-src.eng.txt"))
+    path = tmp_path / "ntrex.tsv"
+    path.write_text("".join(f"{u.source}\t{u.target}\n" for u in aligned), encoding="utf-8")
+    assert [(u.source, u.target) for u in read_tabular(path)] == [(u.source, u.target) for u in aligned]
 
 
 # -- writing ------------------------------------------------------------------------------------

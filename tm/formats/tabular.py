@@ -137,27 +137,47 @@ def _quoted(text: str, start: int) -> tuple[str, int] | int:
 
 
 def _split_tsv(text: str) -> tuple[list[str], bool]:
-    """The cells of a TSV line, properly quoted ones unquoted; and whether a cell opens a quote that the
-    line does not close (no quote follows it), as the first line of a spreadsheet cell holding a line break does."""
+    """The cells of a TSV line, and whether a cell opens a quote that the line does not close (no quote
+    follows it), as the first line of a spreadsheet cell holding a line break does.
+
+    A line is read as a spreadsheet writes one, quoted cells unquoted, only where that is what a
+    spreadsheet would have written: each quoted cell holds a quote or a tab (else it would not
+    have been quoted), and a line of two cells split at its tabs stays two cells.  Otherwise
+    the line is taken as it is: news text that opens and closes a quotation (``"Today, there's
+    neither."``, a quotation running from the Arabic cell to the end of the English one) keeps
+    its quotes."""
+    literal = text.split("\t")
     if '"' not in text:
-        return text.split("\t"), False
+        return literal, False
+    cells, quoted, open_quote = _parse_quoted(text)
+    excel = all('"' in c or "\t" in c for c, q in zip(cells, quoted, strict=True) if q)
+    if len(literal) == 2 and not (excel and len(cells) == 2 and any(quoted)):
+        return literal, open_quote  # an open quote only explains the next line's error, if it has one
+    return (cells, open_quote) if excel else (literal, open_quote)
+
+
+def _parse_quoted(text: str) -> tuple[list[str], list[bool], bool]:
+    """The cells of *text* with properly quoted ones unquoted, which of them were quoted, and whether
+    a cell opens a quote the line does not close."""
     cells: list[str] = []
+    quoted: list[bool] = []
     i, open_quote = 0, False
     while True:
         if text.startswith('"', i):
             found = _quoted(text, i)
             if isinstance(found, tuple):
                 cells.append(found[0])
+                quoted.append(True)
                 if found[1] == len(text):
-                    return cells, open_quote
+                    return cells, quoted, open_quote
                 i = found[1] + 1
                 continue
             open_quote = open_quote or found == len(text)
         tab = text.find("\t", i)
+        cells.append(text[i:] if tab < 0 else text[i:tab])
+        quoted.append(False)
         if tab < 0:
-            cells.append(text[i:])
-            return cells, open_quote
-        cells.append(text[i:tab])
+            return cells, quoted, open_quote
         i = tab + 1
 
 
