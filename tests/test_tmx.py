@@ -247,9 +247,25 @@ def test_a_real_tmx_with_one_empty_arabic_seg_reads_it_as_incomplete(tmp_path: P
 
 def test_the_writer_keeps_an_empty_side_that_the_reader_reads_as_incomplete(tmp_path: Path):
     out = tmp_path / "out.tmx"
-    assert write_tmx([TMUnit("نص", "", 0)], out) == 1  # exporting a memory never drops a unit
-    (unit,) = read_tmx(out)
+    assert write_tmx([TMUnit("نص", "", 0), TMUnit("قال", "said", 0)], out) == 2  # an export never drops a unit
+    unit, _ = read_tmx(out)
     assert (unit.source, unit.target, unit.complete) == ("نص", "", False)
+
+
+@pytest.mark.parametrize(("langs", "message"), [
+    (("fr-FR", "de-DE"), "languages found: fr-FR, de-DE"),
+    (("ar", "fr"), "languages found: ar, fr"),
+], ids=["other-languages", "arabic-french"])  # fmt: skip
+def test_a_file_without_one_arabic_english_unit_is_refused(tmp_path: Path, langs: tuple[str, str], message: str):
+    tu = f'<tu><tuv xml:lang="{langs[0]}"><seg>x</seg></tuv><tuv xml:lang="{langs[1]}"><seg>y</seg></tuv></tu>'
+    with pytest.raises(FormatError, match=f"no unit has both an Arabic \\(ar\\) and an English \\(en\\) text "
+                                          f"\\({message}\\)"):  # fmt: skip
+        list(read_tmx(_write(tmp_path, _tmx(f"{tu}\n{tu}"))))
+
+
+def test_three_letter_language_codes_are_read(tmp_path: Path):
+    tu = '<tu><tuv xml:lang="ara"><seg>نص</seg></tuv><tuv xml:lang="eng"><seg>text</seg></tuv></tu>'
+    assert [(u.source, u.target) for u in read_tmx(_write(tmp_path, _tmx(tu)))] == [("نص", "text")]
 
 
 @pytest.mark.parametrize("declared", ["us-ascii", "US-ASCII", "ascii", "ANSI_X3.4-1968", "ISO646-US", "utf8"])

@@ -120,8 +120,12 @@ def parse_tmx_date(value: Any) -> datetime | None:
 # -- reading ----------------------------------------------------------------------------
 
 
+_ISO639_2 = {"ara": "ar", "arb": "ar", "eng": "en"}  # three-letter codes some tools write
+
+
 def _primary(tag: str) -> str:
-    return tag.replace("_", "-").split("-")[0].strip().lower()
+    primary = tag.replace("_", "-").split("-")[0].strip().lower()
+    return _ISO639_2.get(primary, primary)
 
 
 def _add_prop(props: dict[str, Any], key: str, value: str) -> None:
@@ -200,16 +204,31 @@ def read_tmx(path: PathArg, *, src_lang: str = "ar", tgt_lang: str = "en") -> It
     """Stream the units of the TMX file at *path*; :class:`FormatError` (with the line) if it is malformed.
 
     A unit lacking text in *src_lang* or *tgt_lang* is yielded with that side empty
-    (:attr:`TMUnit.complete` false), not refused.
+    (:attr:`TMUnit.complete` false), not refused; a file in which no unit has both is
+    (naming the languages found), at its end.  Three-letter codes (ara, arb, eng) are read
+    as ar and en.
     """
     name = str(path)
     default: str | None = None  # the header's segtype
+    languages: dict[str, None] = {}  # every language seen, while no unit has both sides
+    complete = False
     for n, tu in enumerate(iter_xml(name, ("tu",), root="tmx")):
         if n == 0:
             default = _header_segtype(tu)
+        if not complete:
+            for child in tu:
+                if local_name(child) == "tuv" and len(languages) < 12:
+                    languages.setdefault(child.get(XML_LANG) or child.get("lang") or "(none)")
         unit = _unit(tu, name, src_lang, tgt_lang)
         unit.paragraph = (tu.get("segtype") or default) in _PARAGRAPH
+        complete = complete or unit.complete
         yield unit
+    if languages and not complete:
+        raise FormatError(
+            f"no unit has both an Arabic ({src_lang}) and an English ({tgt_lang}) text (languages found: "
+            f"{', '.join(languages)}); this file holds no translation memory for tm.",
+            path=name,
+        )
 
 
 _PARAGRAPH = frozenset({"paragraph", "block"})
