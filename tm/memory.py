@@ -316,11 +316,17 @@ def export_units(store: Store, path: str | Path) -> int:
 
 
 def export_format(path: str | Path) -> str:
-    """The export format the name *path* asks for: ``csv`` for .csv, ``tsv`` for .tsv, .tab and .txt, else ``tmx``."""
+    """The export format the name *path* asks for: ``tmx`` for .tmx, ``csv`` for .csv, ``tsv`` for .tsv,
+    .tab and .txt; :class:`InputError` for any other name (it could not be imported back as it is)."""
     suffix = Path(path).suffix.lower()
+    if suffix == ".tmx":
+        return "tmx"
     if suffix == ".csv":
         return "csv"
-    return "tsv" if suffix in (".tsv", ".tab", ".txt") else "tmx"
+    if suffix in (".tsv", ".tab", ".txt"):
+        return "tsv"
+    raise InputError(f"Cannot tell the format to write {path} in from its extension; name it .tmx, .tsv or .csv, "
+                     "or pass --format.")
 
 
 def export_memory(store: Store, path: str | Path | IO[bytes], *, fmt: str | None = None) -> ExportResult:

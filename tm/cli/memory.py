@@ -94,7 +94,8 @@ def import_(file: str | None, ar_path: str | None, en_path: str | None, author: 
 @memory.command()
 @click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--format", "fmt", type=click.Choice(["tmx", "tsv", "csv"]), default=None,
-              help="File format [default: by FILE's extension: .csv CSV; .tsv, .tab, .txt TSV; else TMX].")
+              help="File format [default: by FILE's extension: .tmx TMX, .csv CSV, .tsv/.tab/.txt TSV; "
+                   "- (stdout) TMX].")
 @json_option
 @db_option
 def export(file: str, fmt: str | None, as_json: bool, db: str | None) -> None:

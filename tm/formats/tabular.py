@@ -351,13 +351,15 @@ class _Encoded:
 def write_tabular(units: Iterable[TMUnit], path: PathArg | IO[bytes], *, kind: str) -> int:
     """Write the pairs of *units* as a *kind* (``tsv``/``csv``) file with an ``ar``/``en`` header row.
 
-    *path* is a file, replaced only when complete, or a binary stream.  Returns the number
+    *path* is a file, replaced only when complete, or a binary stream.  A CSV file starts with the
+    UTF-8 byte-order mark spreadsheets need (as ``tm glossary export`` writes it); a stream does not,
+    so that ``| cut`` and ``| head`` see the header as it is.  Returns the number
     of units written; :class:`InputError` for a unit :func:`unit_problem` refuses.
     """
     count = 0
     with output(path) as fh:
         out = _Encoded(fh)
-        if kind == "csv":
+        if kind == "csv" and not hasattr(path, "write"):  # a file for spreadsheets; not a stream for pipes
             fh.write(b"\xef\xbb\xbf")
         writer = csv.writer(out, lineterminator="\r\n") if kind == "csv" else None
         out.write("ar,en\r\n" if writer else "ar\ten\n")
