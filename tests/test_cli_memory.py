@@ -266,7 +266,7 @@ def test_export_to_stdout_and_a_restored_backup_keeps_human_units(tsv: Path, tmp
     assert result.stdout.startswith('<?xml version="1.0" encoding="UTF-8"?>') and 'x-tm-origin">human' in result.stdout
     assert result.stderr == "Exported 3 units to stdout.\n"
     assert run("export", "-", "--format", "tsv", "--db", str(db)).stdout.startswith(f"ar\ten\n{PAIRS[0][0]}\t")
-    assert run("export", "-", "--format", "csv", "--db", str(db)).stdout.startswith("ar,en\r\n")  # no BOM in a pipe
+    assert run("export", "-", "--format", "csv", "--db", str(db)).stdout_bytes.startswith(b"ar,en\r\n")  # no BOM
     backup = tmp_path / "backup.tmx"
     backup.write_bytes(result.stdout_bytes)
     restored = tmp_path / "restored.db"
