@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tm.formats.tmx import TMUnit, read_tmx
-from tm.memory import import_units
+from tm.memory import import_units, iter_units
 from tm.paragraphs import sentence_units
 from tm.segment import split
 from tm.store import Store
@@ -31,11 +31,12 @@ EN = "Primary treatment is symptomatic and supportive therapy. Recommended preve
       (AR.split(". ")[1], "It includes hand washing.")]),  # abbreviations are not sentence ends
 ], ids=["two-sentences", "run-on-english", "unequal", "one-sentence", "abbreviations"])  # fmt: skip
 def test_sentence_units(source: str, target: str, pairs: list[tuple[str, str]]):
-    unit = TMUnit(source, target, 7, note="n", props={"tuid": "x"}, paragraph=True)
+    props = {"tuid": "x", "segtype": "paragraph", "source_seg": "<seg>…</seg>", "x-domain": "health"}
+    unit = TMUnit(source, target, 7, note="n", props=props, paragraph=True)
     assert sentence_units(TMUnit(source, target, 7)) == []  # a sentence-level file: taken as it is
     units = sentence_units(unit)
     assert [(u.source, u.target) for u in units] == pairs
-    assert all((u.line, u.note, u.props) == (7, "n", {"tuid": "x"}) for u in units)
+    assert all((u.line, u.note, u.props) == (7, "n", {"x-domain": "health"}) for u in units)
 
 
 def test_a_paragraph_unit_fills_its_sentences_exactly(store: Store):
@@ -56,6 +57,8 @@ def test_tico19_paragraphs_are_reused_sentence_by_sentence(store: Store):
     assert all(u.paragraph for u in units)  # its header says segtype="paragraph"
     result = import_units(store, units, file=str(TICO), author="desk")
     assert result.sentence_units == 301
+    tuids = [u.props.get("tuid") for u in iter_units(store) if u.props.get("tuid")]
+    assert len(tuids) == len(set(tuids)) > 3000  # no tuid copied onto a sentence
     paragraphs = [u.source for u in units if u.complete and len(split(u.source)[1]) > 1]
     text = "\n\n".join(paragraphs) + "\n"
     done = translate_document(store, SourceText(text, "tico", None, "0" * 64), engine=None, terms=[])

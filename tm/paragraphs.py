@@ -25,6 +25,9 @@ from .segment import split
 if TYPE_CHECKING:
     from .formats.tmx import TMUnit
 
+# What names or describes the paragraph unit itself, not its sentences: its id (a tool keying on it
+# would merge the sentences into one unit), its segtype, and the inline markup of its whole <seg>s.
+_UNIT_OWN = frozenset({"tuid", "segtype", "source_seg", "target_seg"})
 _RUN_ON = re.compile(r"(?<=[a-z)][.!?])(?=[A-Z])")  # "therapy.Recommended": a sentence end without its space
 
 
@@ -47,4 +50,6 @@ def sentence_units(unit: TMUnit) -> list[TMUnit]:
     en = sentences(unit.target, english=True)
     if len(en) != len(ar):
         return []
-    return [dataclasses.replace(unit, source=a, target=e) for a, e in zip(ar, en, strict=True)]
+    props = {k: v for k, v in unit.props.items() if k not in _UNIT_OWN}
+    return [dataclasses.replace(unit, source=a, target=e, props=dict(props), paragraph=False)
+            for a, e in zip(ar, en, strict=True)]  # fmt: skip
