@@ -160,3 +160,21 @@ def test_writing_text_xml_cannot_hold_is_one_input_error(entry: Record, message:
     with pytest.raises(InputError) as err:
         tbx_bytes([entry])
     assert str(err.value).startswith(message) and "\n" not in str(err.value)
+
+
+_ASCII_TBX = ('<?xml version="1.0" encoding="{enc}"?>\n<martif type="TBX-Basic" xml:lang="ar"><text><body><termEntry>'
+              '<langSet xml:lang="ar"><tig><term>حزب الله</term></tig></langSet><langSet xml:lang="en"><tig>'
+              "<term>Hezbollah</term></tig></langSet></termEntry></body></text></martif>\n")  # fmt: skip
+
+
+@pytest.mark.parametrize(("enc", "error"), [
+    ("us-ascii", None), ("UTF-8", None), ("windows-1256", "the file is declared as windows-1256"),
+], ids=["ascii-declared", "utf8", "cp1256-declared"])  # fmt: skip
+def test_the_declared_encoding_is_read_as_for_tmx_and_xliff(tmp_path: Path, enc: str, error: str | None) -> None:
+    path = tmp_path / "g.tbx"
+    path.write_text(_ASCII_TBX.format(enc=enc), encoding="utf-8")
+    if error is None:
+        assert [(r.ar, r.en) for r in read_tbx(path)] == [("حزب الله", "Hezbollah")]
+    else:
+        with pytest.raises(FormatError, match=error):
+            read_tbx(path)

@@ -64,7 +64,7 @@ def open_input(path: str) -> BinaryIO:
         raise InputError(f"Cannot read {path}: {exc.strerror}.") from None
 
 
-def _check_start(path: str) -> str | None:
+def check_start(path: str) -> str | None:
     """Refuse empty files and encodings other than UTF-8 (or ASCII) or UTF-16 with a byte-order mark.
 
     Returns ``"utf-8"`` when the file declares an ASCII encoding, to be read as UTF-8, else None.
@@ -104,7 +104,7 @@ def iter_xml(path: PathArg, tags: tuple[str, ...], *, root: str) -> Iterator[etr
     whose root element is not *root*.
     """
     name = str(path)
-    encoding = _check_start(name)
+    encoding = check_start(name)
     with open(name, "rb") as fh:
         context = etree.iterparse(fh, events=("end",), tag=[f"{{*}}{t}" for t in tags], encoding=encoding)
         checked = False

@@ -49,7 +49,7 @@ from pathlib import Path
 from lxml import etree
 
 from ..errors import FormatError, InputError
-from ._xml import check_xml_text
+from ._xml import check_start, check_xml_text
 from .records import Record, TermLike
 
 TBX_NS = "urn:iso:std:iso:30042:ed-2"
@@ -137,7 +137,9 @@ def read_tbx(path: str | Path) -> list[Record]:
     name = str(path)
     # internal entities only: no external file or URL is read (XXE), and libxml2 caps entity
     # expansion unless huge_tree (billion laughs)
-    parser = etree.XMLParser(resolve_entities="internal", no_network=True, huge_tree=False, remove_comments=True)
+    encoding = check_start(name)  # empty, UTF-32 or other encodings refused; ASCII declared: read as UTF-8
+    parser = etree.XMLParser(resolve_entities="internal", no_network=True, huge_tree=False, remove_comments=True,
+                             encoding=encoding)  # fmt: skip
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
