@@ -19,10 +19,11 @@ from tm.workflow import read_source, read_source_file
         ("نص عربي".encode("cp1256"), "not UTF-8"),
         ("\u200b\n".encode(), "is empty"),
         ("\ufeff\ufeff\n \u200b\u00a0".encode(), "is empty"),
+        ("\u200f\u200e\n\u200c\n".encode(), "is empty"),
         ("قال\x01 الرئيس.\n".encode(), "line 1 holds the control character U\\+0001"),
         ("سطر.\n\nقال\x1b الرئيس.\n".encode(), "line 3 holds the control character U\\+001B"),
     ],
-    ids=["empty", "blank", "binary", "cp1256", "zero-width-space", "boms-and-spaces", "control", "escape-line-3"],
+    ids=["empty", "blank", "binary", "cp1256", "zero-width-space", "boms-and-spaces", "direction-marks", "control", "escape-line-3"],
 )
 def test_bad_bytes_are_refused(data: bytes, message: str):
     with pytest.raises(InputError, match=message):

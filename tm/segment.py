@@ -39,6 +39,19 @@ class Piece:
 LINE_BREAKS = "\n\x0b\x0c\r\x1c\x1d\x1e\x85\u2028\u2029"
 INLINE_SPACES = "\t\x1f \xa0\u1680" + "".join(map(chr, range(0x2000, 0x200C))) + "\u202f\u205f\u3000\ufeff"
 SPACES = frozenset(LINE_BREAKS + INLINE_SPACES)
+# White space and the invisible format characters a text of nothing else may hold: zero-width
+# space/joiners, direction marks and embeddings, word joiner and isolates, Arabic letter mark, BOM.
+INVISIBLE = "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2066\u2067\u2068\u2069\u061c\ufeff"
+_BLANK = re.compile(f"[\\s{INVISIBLE}]*")
+
+
+def blank(text: str) -> bool:
+    """Whether *text* holds nothing but white space and invisible characters (ZWSP, direction marks, BOM):
+    an empty document, an empty side of a memory unit."""
+    first = text[:1]
+    if first and not first.isspace() and first not in INVISIBLE:
+        return False  # the usual case, decided without the regex
+    return _BLANK.fullmatch(text) is not None
 
 
 def _cls(chars: str) -> str:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .errors import InputError
 from .formats.xmlchars import unwritable
-from .segment import LINE_BREAKS, SPACES
+from .segment import LINE_BREAKS, blank
 from .store import Document, Store, current_user
 
 _TEXT_SUFFIXES = (".txt", ".text")
@@ -59,7 +59,7 @@ def read_source(data: bytes, *, name: str, path: str | None = None) -> SourceTex
         ) from None
     if text.startswith("\ufeff"):
         text = text[1:]
-    if all(c in SPACES for c in text):  # white space of any kind, zero-width spaces and BOMs included
+    if blank(text):  # white space of any kind, zero-width spaces, direction marks and BOMs included
         raise InputError(f"{label} is empty; there is nothing to translate.")
     bad = _control(text)
     if bad:

@@ -52,8 +52,9 @@ from pathlib import Path
 from typing import IO
 
 from ..errors import FormatError, InputError
+from ..segment import blank
 from ._xml import open_input, output
-from .tmx import PathArg, TMUnit, blank
+from .tmx import PathArg, TMUnit
 from .xmlchars import unwritable_char
 
 HEADERS = {

@@ -37,7 +37,6 @@ tm writes each unit's provenance as TMX keeps it: ``creationid`` (the author),
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -46,6 +45,7 @@ from typing import IO, Any
 from lxml import etree
 
 from ..errors import FormatError, InputError
+from ..segment import blank
 from ._xml import (
     XML_LANG,
     PathArg,
@@ -64,18 +64,6 @@ TU_ATTRS = (
 )  # fmt: skip
 _INTERNAL = ("tu_attrs", "source_tuv", "target_tuv", "source_seg", "target_seg")
 _RESERVED = frozenset(TU_ATTRS + _INTERNAL)
-# White space and the invisible format characters a text of nothing else may hold: zero-width
-# space/joiners, direction marks and embeddings, word joiner and isolates, Arabic letter mark, BOM.
-_INVISIBLE = "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2066\u2067\u2068\u2069\u061c\ufeff"
-_BLANK = re.compile(f"[\\s{_INVISIBLE}]*")
-
-
-def blank(text: str) -> bool:
-    """Whether *text* holds nothing but white space and invisible characters (ZWSP, direction marks, BOM)."""
-    first = text[:1]
-    if first and not first.isspace() and first not in _INVISIBLE:
-        return False  # the usual case, decided without the regex
-    return _BLANK.fullmatch(text) is not None
 
 
 @dataclass
