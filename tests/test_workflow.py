@@ -23,7 +23,8 @@ from tm.workflow import read_source, read_source_file
         ("قال\x01 الرئيس.\n".encode(), "line 1 holds the control character U\\+0001"),
         ("سطر.\n\nقال\x1b الرئيس.\n".encode(), "line 3 holds the control character U\\+001B"),
     ],
-    ids=["empty", "blank", "binary", "cp1256", "zero-width-space", "boms-and-spaces", "direction-marks", "control", "escape-line-3"],
+    ids=["empty", "blank", "binary", "cp1256", "zero-width-space", "boms-and-spaces", "direction-marks", "control",
+         "escape-line-3"],
 )
 def test_bad_bytes_are_refused(data: bytes, message: str):
     with pytest.raises(InputError, match=message):

@@ -498,7 +498,7 @@ def _xliff20(tmp_path: Path, unit: str) -> Path:
 
 @pytest.mark.parametrize(("segments", "counts"), [
     ('<segment state="initial"><source>{0}</source><target>MT pre-fill.</target></segment>', (0, 1, 0)),
-    ('<segment><source>{0}</source><target>No state: initial.</target></segment>', (0, 1, 0)),
+    ('<segment><source>{0}</source><target>No state: a post-edit.</target></segment>', (1, 0, 0)),
     ('<segment state="translated"><source>{0}</source><target>Thanks.</target></segment>', (1, 0, 0)),
     ('<segment state="translated"><source>شكرا</source><target>Thanks</target></segment>'
      '<segment state="translated"><source>.</source></segment>', (0, 0, 1)),

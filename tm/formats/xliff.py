@@ -268,7 +268,8 @@ def iter_xliff(path: PathArg) -> Iterator[XliffSegment]:
             # a unit is translated when all its segments are: half a sentence is not its translation
             whole = bool(translated) and all(translated)
             target = "".join(inline_text(t) if t is not None else "" for t in targets) if whole else None
-            states = [p.get("state", "initial") for p in parts if local_name(p) == "segment"]
+            # a state left out is not taken as 2.0's default, initial: tools that write none still post-edit
+            states = [p.get("state") for p in parts if local_name(p) == "segment"]
             state = next((st for st in states if st not in APPROVED_STATES), states[0]) if states else None
             qualifier, approved = None, False
         base = el.get(TM_BASE)
@@ -312,8 +313,8 @@ def import_xliff(
     * *untranslated* when its target is missing, empty or a copy of the source (in 2.0, when
       any of its segments has no target);
     * *unreviewed* when its target is not the current translation and a tool pre-filled it
-      without anyone confirming it (state ``new``, ``needs-translation`` or 2.0's ``initial``,
-      or ``state-qualifier="leveraged-mt"``): nothing is stored;
+      without anyone confirming it (state ``new``, ``needs-translation`` or 2.0's ``initial``
+      written out, or ``state-qualifier="leveraged-mt"``): nothing is stored;
     * *approved* when a confirmed target is the draft the file was exported with
       (``tm:base``; in older files without it, any stored draft) or the current draft, and
       the segment has no human translation: a human translation equal to it is stored;
