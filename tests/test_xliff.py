@@ -109,7 +109,7 @@ XLIFF20 = """<?xml version="1.0" encoding="UTF-8"?>
 def test_xliff_20_is_read(tmp_path: Path):
     path = tmp_path / "a.xlf"
     path.write_text(XLIFF20, encoding="utf-8")
-    assert list(read_xliff(path)) == [(1, "Text bold.", "reviewed", 4), (2, None, "initial", 8)]
+    assert list(read_xliff(path)) == [(1, "Text bold.", "reviewed", 4), (2, None, None, 8)]
 
 
 XLIFF_ERRORS = [
