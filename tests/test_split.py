@@ -31,6 +31,26 @@ def test_pieces_fit_keep_every_word_in_order_and_end_at_clauses(limit: int):
                           "الروسي،", CLAUSES.split("الروسي، ")[1]]  # fmt: skip
 
 
+def test_a_cut_never_falls_inside_a_term():
+    text = "اجتمع أعضاء مجلس الأمن الدولي أمس في نيويورك"
+    middle = split_source(text, _fits(30))
+    assert any(p.endswith("مجلس الأمن") for p in middle)  # the nearest space to the middle is inside the term
+    pieces = split_source(text, _fits(30), ["مجلس الأمن الدولي"])
+    assert all(len(p) <= 30 for p in pieces) and any("مجلس الأمن الدولي" in p for p in pieces)
+    assert " ".join(pieces).split() == text.split()
+
+
+def test_a_term_in_two_pieces_is_enforced_in_both():
+    engine = _Counting(limit=12)
+    hezbollah = TermConstraint("حزب الله", "Hezbollah", forbidden=("Hizbullah",))
+    text = "قال حزب الله في بيان صدر اليوم إن الهجوم استهدف موقعا عسكريا، وأضاف حزب الله أن الرد سيكون قريبا."
+    done = translate_in_pieces(engine, [Request(text, (hezbollah,))])
+    holding = [r for r in engine.seen if "حزب الله" in r.source]
+    assert done.counts == [len(engine.seen)] and len(holding) == 2
+    assert all(r.terms == (hezbollah,) for r in holding)
+    assert all(r.terms == () for r in engine.seen if "حزب الله" not in r.source)
+
+
 def test_a_piece_without_a_space_is_kept_whole():
     assert split_source("ا" * 50, _fits(10)) == ["ا" * 50]
 

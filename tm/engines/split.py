@@ -3,10 +3,11 @@
 MT models read a bounded number of source tokens (512 for opus-mt); a longer segment — Arabic
 news runs whole paragraphs into one sentence of commas — would lose its end to the tokenizer's
 truncation.  :func:`split_source` cuts such a segment where a clause ends (، ؛ ; : , and the
-like) near its middle, else at the space nearest the middle, again and again until every piece
-fits; :func:`translate_in_pieces` drafts the pieces (each glossary term goes with the piece that
-holds it) and joins their drafts with a space, in order.  Engines that can count tokens have
-``source_tokens(texts)`` and ``max_length``; others get every segment whole.
+like) near its middle, else at the space nearest the middle, never through a glossary term,
+again and again until every piece fits; :func:`translate_in_pieces` drafts the pieces (each
+glossary term goes with every piece that holds it) and joins their drafts with a space, in
+order.  Engines that can count tokens have ``source_tokens(texts)`` and ``max_length``; others
+get every segment whole.
 """
 
 from __future__ import annotations
@@ -22,27 +23,44 @@ SPACE = re.compile(r"\s+")
 Fits = Callable[[Sequence[str]], list[bool]]
 
 
-def split_source(text: str, fits: Fits) -> list[str]:
-    """*text* in pieces that each *fit* (a piece with no space left in it is kept as it is)."""
+def split_source(text: str, fits: Fits, terms: Sequence[str] = ()) -> list[str]:
+    """*text* in pieces that each *fit*, never cutting through one of *terms* (a piece that cannot be
+    cut is kept as it is)."""
     if fits([text])[0]:
         return [text]
     pieces: list[str] = []
     todo = [text]
     while todo:
         piece = todo.pop()
-        if fits([piece])[0] or (cut := _cut(piece)) is None:
+        if fits([piece])[0] or (cut := _cut(piece, _spans(piece, terms))) is None:
             pieces.append(piece)
             continue
         todo += [piece[cut:], piece[:cut].rstrip()]  # the left half is taken next
     return pieces
 
 
-def _cut(text: str) -> int | None:
-    """Where to cut *text*: after the clause end nearest its middle if one lies in the middle half,
-    else after the space nearest the middle; None when it holds no space."""
+def _spans(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
+    """Where each of *terms* occurs in *text*."""
+    spans = []
+    for term in terms:
+        at = text.find(term) if term else -1
+        while at >= 0:
+            spans.append((at, at + len(term)))
+            at = text.find(term, at + 1)
+    return spans
+
+
+def _cut(text: str, spans: Sequence[tuple[int, int]] = ()) -> int | None:
+    """Where to cut *text*, never inside one of *spans*: after the clause end nearest its middle if one
+    lies in the middle half, else after the space nearest the middle; None when no such place."""
     middle = len(text) / 2
-    clauses = [m.end() for m in CLAUSE_END.finditer(text) if len(text) / 4 <= m.end() <= 3 * len(text) / 4]
-    spaces = [m.end() for m in SPACE.finditer(text) if 0 < m.start() and m.end() < len(text)]
+
+    def free(c: int) -> bool:
+        return not any(start < c < end for start, end in spans)
+
+    clauses = [m.end() for m in CLAUSE_END.finditer(text)
+               if len(text) / 4 <= m.end() <= 3 * len(text) / 4 and free(m.end())]  # fmt: skip
+    spaces = [m.end() for m in SPACE.finditer(text) if 0 < m.start() and m.end() < len(text) and free(m.end())]
     cuts = clauses or spaces
     return min(cuts, key=lambda c: abs(c - middle)) if cuts else None
 
@@ -66,7 +84,7 @@ def translate_in_pieces(engine: Engine, requests: Sequence[Request], *,
     def fits(texts: Sequence[str]) -> list[bool]:
         return [n <= limit for n in count(texts)]
 
-    split = [split_source(r.source, fits) for r in requests]
+    split = [split_source(r.source, fits, [t.source for t in r.terms]) for r in requests]
     if all(len(p) == 1 for p in split):
         return Pieces(engine.translate(requests, progress=progress), [1] * len(requests))
     flat = [piece for r, pieces in zip(requests, split, strict=True) for piece in _requests(r, pieces)]
@@ -81,13 +99,16 @@ def translate_in_pieces(engine: Engine, requests: Sequence[Request], *,
 
 
 def _requests(request: Request, pieces: list[str]) -> list[Request]:
-    """One request per piece; each term goes with the first piece that holds it (else the first)."""
+    """One request per piece, with the terms that occur in it (a term in two pieces goes with both: each
+    occurrence is rendered, and its forbidden renderings kept out, there; one found in none, which
+    cannot be as pieces are never cut through a term, with the first)."""
     if len(pieces) == 1:
         return [request]
     terms: list[list] = [[] for _ in pieces]
     for term in request.terms:
-        at = next((i for i, p in enumerate(pieces) if term.source in p), 0)
-        terms[at].append(term)
+        at = [i for i, p in enumerate(pieces) if term.source in p] or [0]
+        for i in at:
+            terms[i].append(term)
     return [Request(p, tuple(t)) for p, t in zip(pieces, terms, strict=True)]
 
 
