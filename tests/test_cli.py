@@ -438,3 +438,17 @@ def test_a_database_locked_for_too_long_gets_one_line(tmp_path: Path, monkeypatc
     assert result.output.count("\n") == 1
     shown = run("show", "alasr-soleimani-putin", "--json", "--db", str(db)).output
     assert "A correction." not in shown
+
+
+def test_export_jsonl_carries_the_draft_notes_translate_gave(tmp_path: Path):
+    db = str(tmp_path / "n.db")
+    memory = tmp_path / "m.tsv"
+    pair = "قتل 12 شخصا في هجوم استهدف سوقا شعبيا في بغداد عام 2011\t12 people were killed in Baghdad in 2011\n"
+    memory.write_text(pair, encoding="utf-8")
+    run("memory", "import", str(memory), "--db", db)
+    text = "قتل 12 شخصا في هجوم استهدف سوقا شعبيا في بغداد عام 2015\n"
+    (row,) = jsonl(run("translate", "-", "--name", "n", "--engine", "none", "--format", "jsonl", "--db", db,
+                       input=text.encode()).stdout)  # fmt: skip
+    assert row["origin"] == "tm-fuzzy" and row["numbers"] == [["2011", "2015"]]
+    (exported,) = jsonl(run("export", "n", "--format", "jsonl", "--db", db).stdout)
+    assert {k: exported[k] for k in row} == row and exported["author"]

@@ -41,3 +41,8 @@ def __getattr__(name: str) -> Any:
     if name in _API:
         return getattr(import_module(_API[name]), name)
     raise AttributeError(f"module 'tm' has no attribute {name!r}")
+
+
+# The function shares its name with its (light) module, which the import system would otherwise bind
+# here once anything imports it: bound now, ``tm.normalize`` stays the function.
+from .normalize import normalize as normalize  # noqa: E402

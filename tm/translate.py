@@ -58,12 +58,13 @@ class SegmentResult:
             "match": self.match,
             "terms": self.terms,
         }
-        if self.details.get("missing_terms"):
-            row["missing_terms"] = self.details["missing_terms"]
-        for extra in ("numbers", "number_warnings"):
-            if self.details.get(extra):
-                row[extra] = self.details[extra]
-        return row
+        return {**row, **draft_notes(self.details)}
+
+
+def draft_notes(details: dict[str, Any]) -> dict[str, Any]:
+    """What a translation's *details* tell its reviser, as jsonl rows carry it: the required terms the
+    engine could not place, the numbers carried into a memory match and those left to check."""
+    return {k: details[k] for k in ("missing_terms", "numbers", "number_warnings") if details.get(k)}
 
 
 @dataclass

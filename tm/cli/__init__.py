@@ -1,4 +1,4 @@
-"""The ``tm`` command line: a thin layer over the library (see STYLE.md).
+"""The ``tm`` command line: a thin layer over the library (see ../shared/STYLE.md).
 
 Each command group lives in its own module and registers itself on :data:`cli`.
 """

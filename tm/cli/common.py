@@ -24,7 +24,7 @@ def db_option(fn: F) -> F:
         "--db",
         type=click.Path(dir_okay=False),
         envvar="TM_DB",
-        help="Database file [default: $TM_DB, else ~/.local/share/tm/tm.db].",
+        help="Database file [default: $TM_DB, else $XDG_DATA_HOME/tm/tm.db, else ~/.local/share/tm/tm.db].",
     )(fn)
 
 

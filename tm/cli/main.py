@@ -298,7 +298,8 @@ def export(doc: str, fmt: str, out: str | None, glossaries: tuple[str, ...], no_
     """Export DOC: the latest human translation of each segment, else its draft.
 
     A jsonl row has the keys of `tm translate --format jsonl` (its `terms` checked
-    against the exported translation) plus `author`.
+    against the exported translation, and missing_terms, numbers and
+    number_warnings when the exported draft has them) plus `author`.
 
     \b
     Example:
@@ -325,7 +326,7 @@ def export(doc: str, fmt: str, out: str | None, glossaries: tuple[str, ...], no_
         return
     if fmt == "jsonl":
         from ..terms import TermMatcher
-        from ..translate import term_report
+        from ..translate import draft_notes, term_report
 
         hits = TermMatcher(terms).find_many([s.source for s in segments]) if terms else [[] for _ in segments]
         rows = []
@@ -337,7 +338,7 @@ def export(doc: str, fmt: str, out: str | None, glossaries: tuple[str, ...], no_
                 "target": target, "origin": best.origin if best else None,
                 "engine": best.engine if best else None, "model": best.model if best else None,
                 "match": best.match if best else None, "terms": term_report(found, target),
-                "author": best.author if best else None,
+                "author": best.author if best else None, **(draft_notes(best.details) if best else {}),
             })
         _write(_lines(rows), out)
         return

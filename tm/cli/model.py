@@ -40,7 +40,7 @@ def model() -> None:
 
     Hub models are kept in the Hugging Face cache; their CTranslate2 conversions
     (made once per model revision and quantization) in $TM_CACHE/ct2 (default
-    ~/.cache/tm/ct2).
+    $XDG_CACHE_HOME/tm/ct2, else ~/.cache/tm/ct2).
 
     \b
     Example:
