@@ -39,7 +39,9 @@ BAGHDAD = "في هجوم انتحاري استهدف سوقا شعبيا مزد�
      "Baghdad in 2020", [("2019", "2020")]),
     (f"في عام 2019 قتل 12 شخصا {BAGHDAD}", f"قتل 12 شخصا {BAGHDAD} في عام 2019",
      "12 people were killed in Baghdad in 2019", "12 people were killed in Baghdad in 2019", []),
-], ids=["year-moved-and-changed", "numbers-moved"])  # fmt: skip
+    ("اعتقل 5 في حلب و 8 في حمص" + BAGHDAD, "اعتقل 8 في حمص و 5 في حلب" + BAGHDAD,
+     "8 were arrested in Homs and 5 in Aleppo", "8 were arrested in Homs and 5 in Aleppo", []),
+], ids=["year-moved-and-changed", "numbers-moved", "clauses-swapped"])  # fmt: skip
 def test_numbers_that_moved_are_paired_by_their_words(segment: str, source: str, target: str, expected: str,
                                                       numbers: list[tuple[str, str]]):  # fmt: skip
     """The reviewer's regression: pairing by position made this "2020 people were killed ... in 12"."""

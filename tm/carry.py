@@ -3,18 +3,21 @@
 A number is a run of digits in any script (٢٠١١ and 2011 are the same number), with ``.``, ``,``,
 ``٫`` or ``٬`` between digit groups: ``1,500`` and ``١٬٥٠٠`` are 1500, ``3.5`` and ``٣٫٥`` are 3.5, and
 ``2,5`` (a decimal comma) is 2.5.  The numbers of the segment and of the memory's source are paired
-by the words around them when every number of both finds its counterpart so (قتل 12 جندياً ↔
-قتل 30 جندياً: swapped figures are two changes, a number that only moved is none), else in
-order by an edit-distance alignment of the two number lists; each pair that differs, ``old → new``,
-is carried into the target only when it is unambiguous: ``old`` occurs once in the memory's source,
-once in the target, and no other change touches it.  Anything else is left as it is, with a
-sentence saying why, so that the translator checks it.  The new number is written the way the
-target wrote the old one (digit script, thousands separators).
+by the content words around them when every number has one counterpart that matches it
+better than any other, both ways (قتل 12 جندياً ↔ قتل 30 جندياً: swapped figures are two
+changes, a number that only moved is none); else, when both hold the same numbers, nothing is
+carried, and otherwise they are paired in order by an edit-distance alignment of the two lists;
+each pair that differs, ``old → new``, is carried into the target only when it is unambiguous:
+``old`` occurs once in the memory's source, once in the target, and no other change touches it.
+Anything else is left as it is, with a sentence saying why, so that the translator checks it.
+The new number is written the way the target wrote the old one (digit script, thousands
+separators).
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -66,39 +69,47 @@ def _write_like(new: str, old_written: str) -> str:
 
 
 _WORD = re.compile(r"\w+")
+# Function words (as matching keys) that say nothing about which number is which: a number's
+# context is the nearest word on each side that is not one of them (و 8 في حمص → حمص).
+_FUNCTION = frozenset(
+    "و ف ب ل ك في من الي علي عن مع ثم او ان قد لا ما هذا هذه ذلك تلك التي الذي الذين حتي منذ بين عند "
+    "بعد قبل خلال نحو حوالي of in on at to and the a an by for from with".split()
+)
+CONTEXT_NUMBERS = 50  # more numbers than this in a segment: paired by order, as a table would be
 
 
 def _contexts(text: str) -> list[tuple[str, str]]:
-    """For each number of *text*, the word before and the word after it (matching keys; "" at an end)."""
+    """For each number of *text*, the nearest content word before and after it (matching keys; "" at an end)."""
+    words = [(m.start(), k) for m in _WORD.finditer(text)
+             if not m.group().isdigit() and (k := key(m.group())) not in _FUNCTION and len(k) > 1]  # fmt: skip
+    starts = [w[0] for w in words]
     out = []
     for m in NUMBER.finditer(text):
-        before = [w for w in _WORD.findall(text[: m.start()]) if not w.isdigit()]
-        after = [w for w in _WORD.findall(text[m.end() :]) if not w.isdigit()]
-        out.append((key(before[-1]) if before else "", key(after[0]) if after else ""))
+        at = bisect_left(starts, m.start())  # words before the number: words[:at]
+        after = bisect_left(starts, m.end())
+        out.append((words[at - 1][1] if at else "", words[after][1] if after < len(words) else ""))
     return out
 
 
 def _pair_by_context(new: list[tuple[str, str]], old: list[tuple[str, str]]) -> list[tuple[int, int]] | None:
-    """Pairs (new index, old index) of numbers that share a neighbouring word (12 جندياً ↔ 30 جندياً),
-    best first, or None unless every number of both texts finds its counterpart so."""
-    if len(new) != len(old) or not new:
+    """Pairs (new index, old index) of numbers whose content words around them match
+    (12 جندياً ↔ 30 جندياً), or None unless every number has one counterpart that matches it
+    better than any other number does, both ways: anything less would be a guess."""
+    if len(new) != len(old) or not new or len(new) > CONTEXT_NUMBERS:
         return None
-    scored = sorted(
-        ((-(a[0] == b[0] and a[0] != "") - (a[1] == b[1] and a[1] != ""), abs(i - j), i, j)
-         for i, a in enumerate(new) for j, b in enumerate(old)),
-    )  # fmt: skip
-    used_new: set[int] = set()
-    used_old: set[int] = set()
+
+    def score(a: tuple[str, str], b: tuple[str, str]) -> int:
+        return (a[0] == b[0] != "") + (a[1] == b[1] != "")
+
+    table = [[score(a, b) for b in old] for a in new]
     pairs = []
-    for score, _, i, j in scored:
-        if i in used_new or j in used_old:
-            continue
-        if score == 0:
-            return None  # a number whose neighbours match none left: the pairing would guess
-        used_new.add(i)
-        used_old.add(j)
+    for i, row in enumerate(table):
+        best = max(row)
+        j = row.index(best)
+        if best == 0 or row.count(best) > 1 or any(table[k][j] >= best for k in range(len(new)) if k != i):
+            return None
         pairs.append((i, j))
-    return sorted(pairs)
+    return pairs if len({j for _, j in pairs}) == len(pairs) else None
 
 
 def carry(segment: str, source: str, target: str) -> Carried:
