@@ -22,10 +22,11 @@ The first word of a term may carry the proclitic chain و/ف, then ب/ك/ل, the
 
 Suffixes are never allowed: العراقي (the adjective) is not العراق, الإسلام is not سلام and
 مقدسات is not قدس; nor is the accusative alif (سلاما), since روسيا would then be روسي + ا.
-The key drops tanwin, so a word whose final alef carries tanwin fath, before it or after
-it (روسيًا or روسياً "Russian-ly", بريطانيًا "British"), is kept from matching a term whose
-key ends in that alef (روسيا, بريطانيا): such a word is an accusative adjective or adverb,
-never the name.  Undiacritised روسيا still matches.
+The key drops tanwin, so a word ending in يا whose final alef carries tanwin fath, before it
+or after it (روسيًا or روسياً "Russian-ly", بريطانيًا "British"), is kept from matching a term
+whose key ends so (روسيا, بريطانيا): such a word is the accusative of the nisba adjective
+(روسي + ًا), never the name.  Undiacritised روسيا still matches, and so do terms spelled with
+tanwin themselves (رسمياً) and other endings in alef (مؤقتاً, فوراً), which no name resembles.
 Overlapping hits are resolved longest first (proclitics included), then leftmost; on the very
 same words, the reading that strips fewer letters wins, then the term given first.
 
@@ -235,6 +236,8 @@ class TermMatcher:
                 slot = entries.setdefault(form, [])
                 if not any(e[0] == index and e[1] is CHAINS[kind] for e in slot):
                     slot.append((index, CHAINS[kind], first_len))
+        # terms some spelling of which carries tanwin fath itself (مؤقتاً): an adverb, matched as written
+        self._spelled_plain = [any(_TANWIN_FATH.search(w) for w in (t.ar, *t.variants)) for t in self.terms]
         self._automaton = ahocorasick.Automaton()
         for form, slot in entries.items():
             value = (len(form), tuple(slot))
@@ -254,7 +257,7 @@ class TermMatcher:
             return []
         original = _original(backmap)
         if _TANWIN_FATH.search(text):
-            found = [c for c in found if not _accusative_alef(text, scan, original, c[1])]
+            found = [c for c in found if self._spelled_plain[c[3]] or not _accusative_alef(text, scan, original, c[1])]
             if not found:
                 return []
         return [self._hit(text, original, ts, e, index) for ts, e, index in _select(found, len(scan))]
@@ -299,9 +302,10 @@ _TANWIN_FATH = re.compile("[\u064b\u08f0]")  # fathatan, open fathatan
 
 
 def _accusative_alef(text: str, scan: str, original: Callable[[int], int], end: int) -> bool:
-    """Whether a form ending before scan index *end* ends in an alef with tanwin fath in *text*:
-    on the letter before the alef (روسيًا) or on the alef (روسياً)."""
-    if end < 2 or scan[end - 1] != "\u0627":
+    """Whether a form ending before scan index *end* in يا (a name such as روسيا) is, in *text*, the
+    accusative of the nisba adjective (روسي + ًا): tanwin fath on the ي (روسيًا) or on the alef
+    (روسياً).  Other endings in alef (مؤقتاً, فوراً) are no name's lookalike and stay matched."""
+    if end < 3 or scan[end - 1] != "\u0627" or scan[end - 2] != "\u064a":
         return False
     alef = original(end - 1)
     after = _MARKS.match(text, alef + 1)
