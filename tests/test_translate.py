@@ -26,3 +26,22 @@ def test_a_sentence_unit_still_fills_a_fuzzy_match(store: Store):
     text = SECOND.replace("العسكري", "الاقتصادي") + "\n"
     (res,) = translate_document(store, SourceText(text, "s", None, "0" * 64), engine=None, terms=[]).segments
     assert res.origin == "tm-fuzzy" and res.target == PARAGRAPH_EN.split(". ", 1)[1]
+
+
+def test_a_hard_wrapped_unit_is_still_an_exact_match(store: Store):
+    """A unit whose source was wrapped over two lines is the same text as the one-line segment."""
+    import_units(store, [TMUnit("قال الرئيس إن الوضع\nفي المنطقة صعب جدا.", "The president said it is hard.", 1)],
+                 file="w.tsv", author="desk")  # fmt: skip
+    text = "قال الرئيس إن الوضع في المنطقة صعب جدا.\n"
+    (res,) = translate_document(store, SourceText(text, "w", None, "0" * 64), engine=None, terms=[]).segments
+    assert (res.origin, res.target) == ("tm-exact", "The president said it is hard.")
+
+
+def test_past_a_paragraph_unit_the_next_best_sentence_unit_is_the_match(store: Store):
+    sentence_en = PARAGRAPH_EN.split(". ", 1)[1]
+    import_units(store, [TMUnit(f"{FIRST} {SECOND}", PARAGRAPH_EN, 1),
+                         TMUnit(SECOND.replace("العسكري", "الاقتصادي").replace("في موسكو", "أمس"), sentence_en, 2)],
+                 file="mixed.tmx", author="desk")  # fmt: skip
+    (res,) = translate_document(store, SourceText(SECOND + "\n", "m", None, "0" * 64), engine=None,
+                                terms=[]).segments  # fmt: skip
+    assert (res.origin, res.target) == ("tm-fuzzy", sentence_en)

@@ -57,6 +57,7 @@ __all__ = [
 ORIGINS = ("human", "import")
 EXPORT_FORMATS = ("tmx", "tsv", "csv")
 BATCH = 5_000  # units per insert batch during an import
+FUZZY_CANDIDATES = 4  # fuzzy matches tried when the best holds more sentences than the segment
 
 _COLUMNS = "id, source, target, key, key_hash, origin, file, note, props, created, author, translation_id"
 _INSERT = f"""
@@ -363,6 +364,15 @@ def export_memory(store: Store, path: str | Path | IO[bytes], *, fmt: str | None
     return ExportResult(file=name, format=fmt, exported=count, skipped=skipped)
 
 
+def more_sentences(unit: str, segment: str) -> bool:
+    """Whether a memory unit's source holds more sentences than the segment (line breaks aside): a unit
+    made of a whole paragraph (TMX files with segtype="paragraph") would bring the other sentences'
+    English along as the segment's fuzzy match."""
+    from .segment import split
+
+    return len(split(" ".join(unit.split()))[1]) > len(split(" ".join(segment.split()))[1])
+
+
 def stats(store: Store) -> MemoryStats:
     """How many units the memory holds, by origin, and from how many files."""
     by_origin = dict(
@@ -415,11 +425,16 @@ class Memory:
             return self._match(row, score, "exact") if score >= threshold else None
         if threshold > 98:
             return None
-        hits = fuzzy.search(self.conn, words(k), threshold=threshold, limit=1)
-        if not hits:
+        match = None
+        for limit in (1, FUZZY_CANDIDATES):  # the best, and only if it is a paragraph unit the next ones
+            hits = fuzzy.search(self.conn, words(k), threshold=threshold, limit=limit)
+            rows = self._rows([u for _, u, _ in hits])
+            match = next((self._match(rows[u], _fuzzy_score(sim), "fuzzy") for sim, u, _ in hits
+                          if not more_sentences(rows[u][1], source)), None)  # fmt: skip
+            if match is not None or len(hits) < limit:
+                break
+        if match is None:
             return None
-        unit_id = hits[0][1]
-        match = self._match(self._rows([unit_id])[unit_id], _fuzzy_score(hits[0][0]), "fuzzy")
         carried = carry(source, match.source, match.target)
         match.target, match.numbers, match.number_warnings = carried.target, carried.numbers, carried.warnings
         return match

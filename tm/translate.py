@@ -161,7 +161,7 @@ def translate_document(
         from .memory import Memory
 
         for res, found in zip(results, Memory(store).lookup(sources, threshold=fuzzy_threshold), strict=True):
-            if found is None or _more_sentences(found.source, res.source):
+            if found is None:
                 continue
             res.target = _one_line(found.target)
             res.origin = "tm-exact" if found.kind == "exact" else "tm-fuzzy"
@@ -267,12 +267,6 @@ def _store(store: Store, conn: Any, results: list[SegmentResult], segment_ids: l
             match=res.match,
             details={**res.details, "terms": res.terms} if res.terms else res.details,
         )
-
-
-def _more_sentences(unit: str, segment: str) -> bool:
-    """Whether a memory unit's source holds more sentences than the segment: a unit made of a whole
-    paragraph (TMX files with segtype="paragraph") would bring the other sentences' English along."""
-    return len(split(unit)[1]) > len(split(segment)[1])
 
 
 def _one_line(text: str) -> str:
