@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tm.engines.base import Draft, Request, TermConstraint
-from tm.engines.split import split_source, translate_in_pieces
+from tm.engines.split import occurrences, split_source, translate_in_pieces
 from tm.store import Store
 from tm.translate import translate_document
 from tm.workflow import SourceText
@@ -35,7 +35,8 @@ def test_a_cut_never_falls_inside_a_term():
     text = "اجتمع أعضاء مجلس الأمن الدولي أمس في نيويورك"
     middle = split_source(text, _fits(30))
     assert any(p.endswith("مجلس الأمن") for p in middle)  # the nearest space to the middle is inside the term
-    pieces = split_source(text, _fits(30), ["مجلس الأمن الدولي"])
+    places = occurrences(text, [TermConstraint("مجلس الأمن الدولي", "UN Security Council")])
+    pieces = split_source(text, _fits(30), [(s, e) for s, e, _ in places])
     assert all(len(p) <= 30 for p in pieces) and any("مجلس الأمن الدولي" in p for p in pieces)
     assert " ".join(pieces).split() == text.split()
 
@@ -49,6 +50,24 @@ def test_a_term_in_two_pieces_is_enforced_in_both():
     assert done.counts == [len(engine.seen)] and len(holding) == 2
     assert all(r.terms == (hezbollah,) for r in holding)
     assert all(r.terms == () for r in engine.seen if "حزب الله" not in r.source)
+
+
+def test_every_spelling_of_a_term_is_kept_whole_and_enforced(store: Store):
+    """The reviewer's case: the constraint carries the first spelling found (الأمم المتحدة); the glossary
+    hits give the places of the others (وللأمم المتحدة), so no cut falls inside one and each piece holding
+    one enforces it."""
+    from tm.terms import Term
+
+    engine = _Counting(limit=9)
+    text = ("دعت الأمم المتحدة إلى وقف القتال في المدينة فورا، وقال متحدث باسم المنظمة إن الوضع خطير جدا "
+            "وإن المساعدات لن تصل قريبا وللأمم المتحدة فرق تعمل هناك منذ أسابيع.\n")  # fmt: skip
+    un = Term("الأمم المتحدة", "United Nations")
+    result = translate_document(store, SourceText(text, "un", None, "0" * 64), engine=engine, terms=[un])
+    assert result.segments[0].details["pieces"] == len(engine.seen) > 2
+    holding = [r for r in engine.seen if "المتحدة" in r.source]
+    assert len(holding) == 2 and all([t.target for t in r.terms] == ["United Nations"] for r in holding)
+    assert [r.terms for r in engine.seen if "المتحدة" not in r.source] == [()] * (len(engine.seen) - 2)
+    assert not any(r.source.endswith(("الأمم", "وللأمم")) for r in engine.seen)  # never cut inside a term
 
 
 def test_a_piece_without_a_space_is_kept_whole():

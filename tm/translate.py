@@ -129,6 +129,12 @@ def _constraints(hits: Sequence[TermHit]) -> tuple[TermConstraint, ...]:
     return tuple(out)
 
 
+def _places(hits: Sequence[TermHit], constraints: Sequence[TermConstraint]) -> list[tuple[int, int, TermConstraint]]:
+    """Where each hit is in its segment, with the constraint enforcing its term (none when not enforced)."""
+    by_target = {c.target: c for c in constraints}
+    return [(h.start, h.end, by_target[h.term.en]) for h in hits if h.term.en in by_target]
+
+
 def translate_document(
     store: Store,
     source: SourceText,
@@ -238,7 +244,9 @@ def _draft(engine: Engine, todo: list[SegmentResult], hits: list[list[TermHit]],
     from .engines.split import translate_in_pieces
 
     requests = [Request(r.source, _constraints(hits[r.index - 1]) if enforce_terms else ()) for r in todo]
-    done = translate_in_pieces(engine, requests, progress=progress)  # segments too long for the model in pieces
+    places = [_places(hits[r.index - 1], q.terms) for r, q in zip(todo, requests, strict=True)]
+    # segments too long for the model are drafted in pieces, never cut inside a term
+    done = translate_in_pieces(engine, requests, spans=places, progress=progress)
     for res, draft, pieces in zip(todo, done.drafts, done.counts, strict=True):
         res.target = _one_line(draft.text)
         res.origin = "mt"
