@@ -527,3 +527,25 @@ def test_a_source_normalised_by_the_cat_tool_is_the_same_source(store: Store, tm
     result = import_xliff(store, _edit(path, {1: "The agreement is final."}))
     assert result.updated == 1
     assert store.segment(doc, 1).source == source  # the stored source is kept as it was
+
+
+def test_xliff_20_an_ignorable_without_a_target_stands_for_itself(store: Store, tmp_path: Path):
+    doc = _doc(store)
+    path = _xliff20(tmp_path, '<unit id="3"><segment state="translated"><source>انتهى</source><target>The meeting'
+                              '</target></segment><ignorable><source> </source></ignorable><segment state="translated">'
+                              "<source>الاجتماع.</source><target>is over.</target></segment></unit>")  # fmt: skip
+    assert import_xliff(store, path).updated == 1
+    assert store.segment(doc, 3).best.text == "The meeting is over."
+
+
+@pytest.mark.parametrize("states", [(None, "initial"), ("initial", None), ("translated", "initial")],
+                         ids=["none-then-initial", "initial-then-none", "translated-then-initial"])  # fmt: skip
+def test_xliff_20_a_unit_with_a_prefilled_segment_is_unreviewed(store: Store, tmp_path: Path,
+                                                                 states: tuple[str | None, str | None]):  # fmt: skip
+    _doc(store)
+    attrs = [f' state="{st}"' if st else "" for st in states]
+    path = _xliff20(tmp_path, f'<unit id="3"><segment{attrs[0]}><source>انتهى </source><target>The meeting </target>'
+                              f"</segment><segment{attrs[1]}><source>الاجتماع.</source><target>is over.</target>"
+                              "</segment></unit>")  # fmt: skip
+    result = import_xliff(store, path)
+    assert (result.updated, result.unreviewed) == (0, 1)

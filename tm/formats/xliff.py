@@ -267,10 +267,10 @@ def iter_xliff(path: PathArg) -> Iterator[XliffSegment]:
             ]  # fmt: skip
             # a unit is translated when all its segments are: half a sentence is not its translation
             whole = bool(translated) and all(translated)
-            target = "".join(inline_text(t) if t is not None else "" for t in targets) if whole else None
-            # a state left out is not taken as 2.0's default, initial: tools that write none still post-edit
-            states = [p.get("state") for p in parts if local_name(p) == "segment"]
-            state = next((st for st in states if st not in APPROVED_STATES), states[0]) if states else None
+            # an <ignorable> without a target stands for itself (its source), as 2.0 says
+            target = "".join(inline_text(t if t is not None else s) for s, t in zip(sources, targets, strict=True)
+                             if s is not None) if whole else None  # fmt: skip
+            state = _unit_state([p.get("state") for p in parts if local_name(p) == "segment"])
             qualifier, approved = None, False
         base = el.get(TM_BASE)
         if base is not None and not base.strip().isdigit():
@@ -279,6 +279,18 @@ def iter_xliff(path: PathArg) -> Iterator[XliffSegment]:
             _file_name(el) or "", int(uid), source, target, state, line, int(base) if base is not None else None,
             qualifier, approved,
         )
+
+
+def _unit_state(states: list[str | None]) -> str | None:
+    """One state for a 2.0 unit from its segments': a pre-fill state if any segment has one, a
+    confirming state if all do, else the first that does not confirm.  A state left out is not
+    taken as 2.0's default, initial: tools that write none still post-edit."""
+    prefill = next((st for st in states if st in UNREVIEWED_STATES), None)
+    if prefill is not None or not states:
+        return prefill
+    if all(st in APPROVED_STATES for st in states):
+        return states[0]
+    return next(st for st in states if st not in APPROVED_STATES)
 
 
 def read_xliff(path: PathArg) -> Iterator[tuple[int, str | None, str | None, int]]:
