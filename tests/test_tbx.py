@@ -178,3 +178,12 @@ def test_the_declared_encoding_is_read_as_for_tmx_and_xliff(tmp_path: Path, enc:
     else:
         with pytest.raises(FormatError, match=error):
             read_tbx(path)
+
+
+@pytest.mark.parametrize(("ar", "en"), [("ara", "eng"), ("ar_SA", "en_GB"), ("AR-EG", "EN")],
+                         ids=["iso639-2", "underscores", "upper-case"])  # fmt: skip
+def test_language_tags_are_read_as_for_tmx(tmp_path: Path, ar: str, en: str) -> None:
+    path = tmp_path / "g.tbx"
+    path.write_text(_ASCII_TBX.format(enc="UTF-8").replace('"ar"><tig>', f'"{ar}"><tig>')
+                    .replace('"en"><tig>', f'"{en}"><tig>'), encoding="utf-8")  # fmt: skip
+    assert [(r.ar, r.en) for r in read_tbx(path)] == [("حزب الله", "Hezbollah")]

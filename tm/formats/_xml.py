@@ -42,6 +42,15 @@ def inline_text(el: etree._Element) -> str:
     return "".join(parts)
 
 
+_ISO639_2 = {"ara": "ar", "arb": "ar", "eng": "en"}  # three-letter codes some tools write
+
+
+def primary_language(tag: str) -> str:
+    """The primary language of an ``xml:lang`` tag, lower-cased: ``ar-SA``, ``ar_EG``, ``ara`` → ``ar``."""
+    primary = tag.replace("_", "-").split("-")[0].strip().lower()
+    return _ISO639_2.get(primary, primary)
+
+
 def check_xml_text(text: str, what: str) -> None:
     """:class:`InputError` if *text* holds a character XML 1.0 cannot represent."""
     bad = unwritable_char(text)

@@ -49,7 +49,7 @@ from pathlib import Path
 from lxml import etree
 
 from ..errors import FormatError, InputError
-from ._xml import check_start, check_xml_text
+from ._xml import check_start, check_xml_text, primary_language
 from .records import Record, TermLike
 
 TBX_NS = "urn:iso:std:iso:30042:ed-2"
@@ -113,7 +113,7 @@ def _entry(concept: etree._Element, path: str) -> Record:
     by_lang: dict[str, list[tuple[str, str | None]]] = {}
     lines: dict[str, int | None] = {}
     for lang_sec in _children(concept, "langSec", "langSet"):
-        lang = (lang_sec.get(XML_LANG) or lang_sec.get("lang") or "").lower().split("-")[0]
+        lang = primary_language(lang_sec.get(XML_LANG) or lang_sec.get("lang") or "")
         by_lang.setdefault(lang, []).extend(_terms(lang_sec, path, lines))
     ar, variants, ar_out = _split(by_lang.get("ar", []))
     en, alternatives, forbidden = _split(by_lang.get("en", []))

@@ -53,6 +53,7 @@ from ._xml import (
     iter_xml,
     local_name,
     output,
+    primary_language,
     source_line,
     tool_version,
 )
@@ -108,12 +109,6 @@ def parse_tmx_date(value: Any) -> datetime | None:
 # -- reading ----------------------------------------------------------------------------
 
 
-_ISO639_2 = {"ara": "ar", "arb": "ar", "eng": "en"}  # three-letter codes some tools write
-
-
-def _primary(tag: str) -> str:
-    primary = tag.replace("_", "-").split("-")[0].strip().lower()
-    return _ISO639_2.get(primary, primary)
 
 
 def _add_prop(props: dict[str, Any], key: str, value: str) -> None:
@@ -164,14 +159,14 @@ def _unit(tu: etree._Element, path: str, src_lang: str, tgt_lang: str) -> TMUnit
         elif kind == "tuv":
             lang = child.get(XML_LANG) or child.get("lang") or ""
             langs.append(lang or "(none)")
-            tuvs.setdefault(_primary(lang), child)
+            tuvs.setdefault(primary_language(lang), child)
     if not tuvs:
         raise FormatError(
             "the <tu> has no <tuv>; a TMX unit holds one <tuv> per language.", path=path, line=source_line(tu)
         )
     texts = []
     for role, want in (("source", src_lang), ("target", tgt_lang)):
-        tuv = tuvs.get(_primary(want))
+        tuv = tuvs.get(primary_language(want))
         if tuv is None:  # a unit in other languages: read with this side empty, and skipped on import
             texts.append("")
             continue
