@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tm.segment import LINE_BREAKS, SPACES, Piece, join, split
+from tm.segment import INVISIBLE, LINE_BREAKS, SPACES, Piece, join, split
 
 SAMPLE = Path(__file__).parent / "data" / "alasr-soleimani-putin.ar.txt"
 
@@ -85,6 +85,8 @@ CASES = [
     ("marker-only", "1.\n2. نص", ["1.", "2. نص"]),
     ("no-letters", "1. 2. 3.", ["1. 2. 3."]),
     ("heading", "أسرار تكشف للمرّة الأولى\nنص الفقرة.", ["أسرار تكشف للمرّة الأولى", "نص الفقرة."]),
+    ("direction-mark-line", "مرحبا.\n\u200f\nعالم.", ["مرحبا.", "عالم."]),
+    ("joiner-lines-first", "\u200c\u200e\nمرحبا.", ["مرحبا."]),
 ]
 
 
@@ -155,11 +157,11 @@ def test_space_set_is_isspace_plus_zero_width():
 def check_invariants(text: str) -> None:
     prefix, pieces = split(text)
     assert join(prefix, pieces) == text
-    assert all(c in SPACES for c in prefix)
+    assert all(c in SPACES or c in INVISIBLE for c in prefix)
     for i, p in enumerate(pieces):
         assert p.text and p.text[0] not in SPACES and p.text[-1] not in SPACES
         assert not any(c in LINE_BREAKS for c in p.text)
-        assert all(c in SPACES for c in p.sep)
+        assert all(c in SPACES or c in INVISIBLE for c in p.sep)  # lines of direction marks go with the space
         if i + 1 < len(pieces):
             assert p.sep  # segments are always apart
             broke = any(c in LINE_BREAKS for c in p.sep)

@@ -98,7 +98,11 @@ ABBREVIATIONS = frozenset(
 def split(text: str) -> tuple[str, list[Piece]]:
     """Cut *text* into sentence and line segments: ``(prefix, pieces)``, prefix being its leading space."""
     bounds: list[tuple[int, int, int]] = []
-    for paragraph, block in enumerate(_BLOCK.finditer(text), start=1):
+    paragraph = 0
+    for block in _BLOCK.finditer(text):
+        if blank(block.group()):  # a line of direction marks or joiners only: part of the separator
+            continue
+        paragraph += 1
         start, end = block.span()
         for cut, following in _cuts(text, start, end):
             bounds.append((start, cut, paragraph))
