@@ -765,3 +765,16 @@ def test_export_refuses_an_unknown_extension(store: Store, tmp_path: Path, name:
     assert not path.exists()
     assert g.export_file(store, "political", path, "tsv") == 2  # an explicit format is obeyed
     assert path.read_text(encoding="utf-8").startswith("ar\ten\t")
+
+
+@pytest.mark.parametrize(("cells", "note"), [
+    ('حزب الله\tHezbollah\t"Lebanese party; ""Party of God"""', 'Lebanese party; "Party of God"'),
+    ('حزب الله\tHezbollah\t"Party of God"', '"Party of God"'),
+    ('حزب الله\tHezbollah\t"Lebanese\tparty"', "Lebanese\tparty"),
+], ids=["spreadsheet-quoted", "a-quotation-kept", "tab-inside"])  # fmt: skip
+def test_a_spreadsheet_tsv_is_read_as_the_memory_reads_one(tmp_path: Path, cells: str, note: str) -> None:
+    """The same rule as `tm memory import`: a cell is unquoted only where a spreadsheet would have quoted it."""
+    path = tmp_path / "g.tsv"
+    path.write_text(f"ar\ten\tnote\r\n{cells}\r\n", encoding="utf-8")
+    (r,) = g.read_terms_file(path)
+    assert (r.ar, r.en, r.note) == ("حزب الله", "Hezbollah", note)

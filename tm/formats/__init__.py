@@ -10,7 +10,8 @@
 * :mod:`tm.formats.tbx` — term bases as TBX (v3 TBX-Basic written; v2 and v3 read);
   :mod:`tm.formats.termfile` — CSV/TSV/TBX term files read and written as
   :class:`~tm.formats.records.Record` (:mod:`tm.formats.records`, free of lxml).
-* :mod:`tm.formats.xmlchars` — the characters XML 1.0 cannot hold (free of lxml).
+* :mod:`tm.formats.xmlchars` — the characters XML 1.0 cannot hold; :mod:`tm.formats.tsvline` —
+  TSV lines as spreadsheets save them (both free of lxml).
 
 Readers are generators that raise :class:`tm.errors.FormatError` with the file and
 line of the first problem; writers refuse text XML cannot hold.

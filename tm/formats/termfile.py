@@ -26,11 +26,13 @@ import csv
 import io
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from ..errors import FormatError, InputError
 from ..normalize import ARABIC_LETTER, arabic_share, normalize
 from ..terms import Term, english_has, forbidden_found, term_key
 from .records import Record, TermLike
+from .tsvline import split_tsv_line
 from .xmlchars import NOT_XML
 
 COLUMNS = ("ar", "en", "variants", "forbidden", "note", "alternatives")
@@ -185,9 +187,31 @@ def decode_utf8(data: bytes, path: str) -> str:
         ) from None
 
 
+class _TsvRows:
+    """TSV rows, a line each, cells quoted as a spreadsheet quotes them read as such
+    (:func:`tm.formats.tsvline.split_tsv_line`): no more cells than the header names."""
+
+    def __init__(self, text: str):
+        self.lines = [line.removesuffix("\r") for line in text.split("\n")]  # as csv splits them
+        self.line_num = 0
+        self.width: int | None = None  # the header's cells, once read
+
+    def __iter__(self) -> _TsvRows:
+        return self
+
+    def __next__(self) -> list[str]:
+        if self.line_num >= len(self.lines):
+            raise StopIteration
+        self.line_num += 1
+        width = self.width
+        cells, _ = split_tsv_line(self.lines[self.line_num - 1], lambda n: width is None or n <= width)
+        return cells
+
+
 def _read_table(text: str, path: str, fmt: str) -> list[Record]:
+    reader: Any
     if fmt == "tsv":
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter="\t", quoting=csv.QUOTE_NONE)
+        reader = _TsvRows(text)
     else:
         reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     absent: frozenset[str] = frozenset()
@@ -202,6 +226,8 @@ def _read_table(text: str, path: str, fmt: str) -> list[Record]:
             if header is None:
                 header = [c.strip().lower() for c in row]
                 _check_header(header, path, line)
+                if isinstance(reader, _TsvRows):
+                    reader.width = len(header)
                 absent = frozenset(c for c in COLUMNS if c not in header)
                 continue
             if len(row) > len(header):
