@@ -112,8 +112,8 @@ class TMGroup(click.Group):
             reason = str(exc)
             if "locked" in reason or "busy" in reason:
                 raise click.ClickException(
-                    "The database is locked by another tm process that has held it for over a minute; nothing "
-                    "was written: try again when it has finished."
+                    "The database is locked by another tm process (waited for it up to a minute); nothing was "
+                    "written: try again when it has finished."
                 ) from None
             raise click.ClickException(f"The database could not be used ({reason}); nothing was written.") from None
         except KeyboardInterrupt:
