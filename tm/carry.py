@@ -123,8 +123,10 @@ def carry(segment: str, source: str, target: str) -> Carried:
         changes = [(old_nums[j], new_nums[i]) for i, j in paired if old_nums[j] != new_nums[i]]
         if not changes:
             return Carried(target)
-    elif Counter(new_nums) == Counter(old_nums):  # the same numbers, moved: nothing to carry
-        return Carried(target)
+    elif Counter(new_nums) == Counter(old_nums):  # the same numbers in another order: which is which?
+        return Carried(target, warnings=[
+            f"The segment has the memory's numbers in another order ({', '.join(new_nums)} against "
+            f"{', '.join(old_nums)}); check which is which in the translation."])
     else:
         changes = []
     for op in Levenshtein.editops(old_nums, new_nums) if paired is None else ():
