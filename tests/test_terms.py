@@ -154,6 +154,15 @@ def test_tanwin_fath_on_the_final_alef_is_not_the_name(term: str, text: str, exp
     assert [h.text for h in TermMatcher([Term(term, "Name")]).find(text)] == expected
 
 
+@pytest.mark.parametrize(("term", "en", "text"), [
+    ("رسميا", "officially", "أعلن رسمياً"), ("رسميا", "officially", "أعلن رسميًا"),
+    ("دوليا", "internationally", "معترف بها دولياً"), ("نهائيا", "definitively", "انسحب نهائيًا"),
+], ids=["rasmiyan-after", "rasmiyan-before", "duwaliyan", "nihaiyan"])  # fmt: skip
+def test_an_adverb_term_in_ya_matches_its_tanwin_form(term: str, en: str, text: str) -> None:
+    """The name rule (روسيا is not روسيًا) is for names: a glossary adverb stored plain still matches."""
+    assert [h.term.ar for h in TermMatcher([Term(term, en)]).find(text)] == [term]
+
+
 def test_short_term_takes_no_proclitic() -> None:
     assert found([T("آب")], "في آب/أغسطس") == [("آب", "آب")]
     assert found([T("آب")], "باب وآب") == []

@@ -45,3 +45,17 @@ def test_past_a_paragraph_unit_the_next_best_sentence_unit_is_the_match(store: S
     (res,) = translate_document(store, SourceText(SECOND + "\n", "m", None, "0" * 64), engine=None,
                                 terms=[]).segments  # fmt: skip
     assert (res.origin, res.target) == ("tm-fuzzy", sentence_en)
+
+
+def test_past_many_paragraph_units_a_sentence_unit_is_still_found(store: Store):
+    """The reviewer's case: more paragraph units outranking the sentence unit than one round of candidates."""
+    from tm.memory import Memory
+
+    extras = ["قال.", "أضاف.", "أكد.", "تابع.", "أوضح.", "ختم.", "ذكر."]
+    sentence = SECOND.replace("العسكري", "الاقتصادي").replace("في موسكو", "أمس").replace("لبحث", "لمناقشة")
+    import_units(store, [TMUnit(f"{SECOND} {x}", f"English {i}.", i) for i, x in enumerate(extras)]
+                 + [TMUnit(sentence, "The sentence unit.", 99)], file="many.tmx", author="desk")  # fmt: skip
+    ranked = [m.target for m in Memory(store).search(SECOND, limit=10, min_score=50)]
+    assert ranked.index("The sentence unit.") == len(extras)  # every paragraph unit outranks it
+    (match,) = Memory(store).lookup([SECOND], threshold=50)
+    assert match is not None and match.target == "The sentence unit."

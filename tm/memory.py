@@ -57,7 +57,7 @@ __all__ = [
 ORIGINS = ("human", "import")
 EXPORT_FORMATS = ("tmx", "tsv", "csv")
 BATCH = 5_000  # units per insert batch during an import
-FUZZY_CANDIDATES = 4  # fuzzy matches tried when the best holds more sentences than the segment
+FUZZY_CANDIDATES = (1, 4, 16, 64, 256)  # fuzzy matches read while the best hold more sentences than the segment
 
 _COLUMNS = "id, source, target, key, key_hash, origin, file, note, props, created, author, translation_id"
 _INSERT = f"""
@@ -426,7 +426,7 @@ class Memory:
         if threshold > 98:
             return None
         match = None
-        for limit in (1, FUZZY_CANDIDATES):  # the best, and only if it is a paragraph unit the next ones
+        for limit in FUZZY_CANDIDATES:  # the best, and only while those found are paragraph units, more
             hits = fuzzy.search(self.conn, words(k), threshold=threshold, limit=limit)
             rows = self._rows([u for _, u, _ in hits])
             match = next((self._match(rows[u], _fuzzy_score(sim), "fuzzy") for sim, u, _ in hits

@@ -25,8 +25,9 @@ Suffixes are never allowed: العراقي (the adjective) is not العراق, 
 The key drops tanwin, so a word ending in يا whose final alef carries tanwin fath, before it
 or after it (روسيًا or روسياً "Russian-ly", بريطانيًا "British"), is kept from matching a term
 whose key ends so (روسيا, بريطانيا): such a word is the accusative of the nisba adjective
-(روسي + ًا), never the name.  Undiacritised روسيا still matches, and so do terms spelled with
-tanwin themselves (رسمياً) and other endings in alef (مؤقتاً, فوراً), which no name resembles.
+(روسي + ًا), never the name.  Undiacritised روسيا still matches, and the rule is for names
+only: terms spelled with tanwin themselves (رسمياً), terms whose English is not capitalised
+(رسميا → officially) and other endings in alef (مؤقتاً, فوراً) match as written.
 Overlapping hits are resolved longest first (proclitics included), then leftmost; on the very
 same words, the reading that strips fewer letters wins, then the term given first.
 
@@ -236,8 +237,10 @@ class TermMatcher:
                 slot = entries.setdefault(form, [])
                 if not any(e[0] == index and e[1] is CHAINS[kind] for e in slot):
                     slot.append((index, CHAINS[kind], first_len))
-        # terms some spelling of which carries tanwin fath itself (مؤقتاً): an adverb, matched as written
-        self._spelled_plain = [any(_TANWIN_FATH.search(w) for w in (t.ar, *t.variants)) for t in self.terms]
+        # the rule for names in يا (روسيا, not روسيًا) is for names: not for terms spelled with tanwin
+        # themselves (رسمياً) nor for those whose English is no name (رسميا → officially)
+        self._spelled_plain = [any(_TANWIN_FATH.search(w) for w in (t.ar, *t.variants)) or not t.en[:1].isupper()
+                               for t in self.terms]  # fmt: skip
         self._automaton = ahocorasick.Automaton()
         for form, slot in entries.items():
             value = (len(form), tuple(slot))
