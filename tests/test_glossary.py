@@ -778,3 +778,18 @@ def test_a_spreadsheet_tsv_is_read_as_the_memory_reads_one(tmp_path: Path, cells
     path.write_text(f"ar\ten\tnote\r\n{cells}\r\n", encoding="utf-8")
     (r,) = g.read_terms_file(path)
     assert (r.ar, r.en, r.note) == ("حزب الله", "Hezbollah", note)
+
+
+@pytest.mark.parametrize(("data", "expected"), [
+    ('ar\ten\tnote\nالأمم المتحدة\tUnited Nations\t"line one\nline two"\n',
+     "line 3: the 'en' column is empty \\(the quoted cell opened on line 2 seems to hold a line break"),
+    ('"ar"\t"en"\nحزب الله\tHezbollah\n', None),
+], ids=["line-break-in-a-cell", "quoted-header"])  # fmt: skip
+def test_spreadsheet_tsv_headers_and_broken_cells(tmp_path: Path, data: str, expected: str | None) -> None:
+    path = tmp_path / "g.tsv"
+    path.write_text(data, encoding="utf-8")
+    if expected is None:
+        assert [(r.ar, r.en) for r in g.read_terms_file(path)] == [("حزب الله", "Hezbollah")]
+    else:
+        with pytest.raises(FormatError, match=expected):
+            g.read_terms_file(path)

@@ -195,6 +195,8 @@ class _TsvRows:
         self.lines = [line.removesuffix("\r") for line in text.split("\n")]  # as csv splits them
         self.line_num = 0
         self.width: int | None = None  # the header's cells, once read
+        self.opened = 0  # the line (if any) before the current one that opened a quoted cell it did not close
+        self._open = 0
 
     def __iter__(self) -> _TsvRows:
         return self
@@ -204,8 +206,20 @@ class _TsvRows:
             raise StopIteration
         self.line_num += 1
         width = self.width
-        cells, _ = split_tsv_line(self.lines[self.line_num - 1], lambda n: width is None or n <= width)
+        cells, open_quote = split_tsv_line(self.lines[self.line_num - 1], lambda n: width is None or n <= width)
+        self.opened, self._open = self._open, self.line_num if open_quote else 0
         return cells
+
+    def hint(self, line: int) -> str:
+        """Why the row at *line* may be broken: a spreadsheet cell with a line break opened above it."""
+        if self.opened and self.opened == line - 1:
+            return (f" (the quoted cell opened on line {self.opened} seems to hold a line break, which a TSV term "
+                    "file cannot: remove it, or save the sheet as CSV)")
+        return ""
+
+
+def _hint(reader: Any, line: int) -> str:
+    return reader.hint(line) if isinstance(reader, _TsvRows) else ""
 
 
 def _read_table(text: str, path: str, fmt: str) -> list[Record]:
@@ -224,19 +238,19 @@ def _read_table(text: str, path: str, fmt: str) -> list[Record]:
             if not any(cell.strip() for cell in row):
                 continue
             if header is None:
-                header = [c.strip().lower() for c in row]
+                header = [c.strip().strip('"').strip().lower() for c in row]  # "ar" as quote-all sheets save it
                 _check_header(header, path, line)
                 if isinstance(reader, _TsvRows):
                     reader.width = len(header)
                 absent = frozenset(c for c in COLUMNS if c not in header)
                 continue
             if len(row) > len(header):
-                raise FormatError(f"{len(row)} fields, but the header names {len(header)}.",
+                raise FormatError(f"{len(row)} fields, but the header names {len(header)}{_hint(reader, line)}.",
                                   path=path, line=line)
             cells = dict(zip(header, [c.strip() for c in row], strict=False))
             for col in ("ar", "en"):
                 if not cells.get(col):
-                    raise FormatError(f"the {col!r} column is empty.", path=path, line=line)
+                    raise FormatError(f"the {col!r} column is empty{_hint(reader, line)}.", path=path, line=line)
             lists = {k: [i.strip() for i in cells.get(k, "").split("|") if i.strip()] for k in LISTS}
             note = cells.get("note") or None
             records.append(Record(cells["ar"], cells["en"], note=note, line=line, absent=absent, **lists))
