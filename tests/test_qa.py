@@ -111,12 +111,13 @@ def test_planted_errors_are_flagged() -> None:
         ("و76.000 هكتار", "and 76,000 hectares"),
         ("أكثر من 30،000 كوري", "more than 30,000 Koreans"),
         ("يكسبون مليونَي يَن", "earn 2 million yen"),
+        ("خلال الألف يوم الأولى من حياة الطفل", "during the first 1,000 days of life"),  # UN v1.0 devset
     ],
     ids=["scale-word", "thousands-sep", "arabic-word", "indic-digits-m", "indic-decimal",
          "arabic-decimal-comma", "indic-thousands", "word-five", "digit-five", "dual", "ordinal",
          "thousand-word", "list", "date", "un-reversed-groups", "un-reversed-decimal", "time-am",
          "time-pm", "time-hours", "un-time", "section", "paragraph-marker", "un-marker", "roman",
-         "decade", "teen", "dot-thousands", "arabic-comma-thousands", "dual-million"],
+         "decade", "teen", "dot-thousands", "arabic-comma-thousands", "dual-million", "scale-word-with-article"],
 )
 def test_the_same_numbers_are_not_flagged(source: str, target: str) -> None:
     assert qa.check_pair(1, source, target) == []
@@ -133,8 +134,13 @@ def test_the_same_numbers_are_not_flagged(source: str, target: str) -> None:
         ("برسالتنا بتاريخ 5 تموز/يوليه 2012", "my letter of 5 July 2011", "2012", "2011"),
         ("الأسبوع المنتهي في 25 أيار/مايو", "the week ending 23 May", "25", "23"),
         ("سن القانون 26.743", "Law 26.73", "26.743", "26.73"),
+        # a factor of 1000 either way: the Arabic separators and a comma before three digits are unambiguous
+        ("بلغ عدد القتلى ١٬٥٠٠ شخص.", "The death toll reached 1.5 people.", "١٬٥٠٠", "1.5"),
+        ("ارتفع التضخم إلى ٣٫٥ في المئة.", "Inflation rose to 3,500 percent.", "٣٫٥", "3,500"),
+        ("بلغ عدد القتلى 1,500 شخص.", "The death toll reached 1.5.", "1,500", "1.5"),
     ],
-    ids=["scale", "billion-million", "year", "indic", "un-year", "un-day", "un-law"],
+    ids=["scale", "billion-million", "year", "indic", "un-year", "un-day", "un-law", "indic-thousands-as-decimal",
+         "indic-decimal-as-thousands", "comma-thousands-as-decimal"],
 )
 def test_different_numbers_are_flagged(source: str, target: str, missing: str, added: str) -> None:
     messages = [f.message for f in qa.check_pair(1, source, target)]

@@ -191,8 +191,15 @@ def _arabic_word(word: str) -> Decimal | None:
     return None
 
 
+_SCALE_PREFIXES = ("", "ال", "وال", "بال", "فال", "لل", "و", "ب")  # الألف "the thousand", وبالملايين
+
+
 def _scale(word: str) -> int | None:
-    return _SCALES.get(word.lower()) if word.isascii() else _SCALES.get(normalize(word))
+    if word.isascii():
+        return _SCALES.get(word.lower())
+    key = normalize(word)
+    return next((_SCALES[key[len(p):]] for p in _SCALE_PREFIXES
+                 if key.startswith(p) and key[len(p):] in _SCALES), None)  # fmt: skip
 
 
 def _scaled(text: str, plain: str, start: int, end: int,
@@ -277,7 +284,7 @@ def numbers(text: str) -> Numbers:
                 out.items.extend(Number(str(v), (frozenset([v]),), required) for v in values)
                 i = j + 1
                 continue
-            options = [frozenset(values), *_readings(run[0].group())]
+            options = [frozenset(values), *_readings(run[0].group(), text[start:end])]
         shown, options = _scaled(text, plain, start, end, options)
         out.items.append(Number(shown, (*options, *_clock(run[0].group(), len(run))), required))
         i = j + 1
@@ -285,8 +292,13 @@ def numbers(text: str) -> Numbers:
     return out
 
 
-def _readings(token: str) -> list[frozenset[Hashable]]:
-    """Other readings of a number with one separator (76.000 is 76,000 in some styles; 2,5 is 2.5)."""
+def _readings(token: str, written: str) -> list[frozenset[Hashable]]:
+    """Other readings of a number with one separator (76.000 is 76,000 in some styles; 2,5 is 2.5).
+
+    None for the unambiguous ones: the Arabic separators (١٬٥٠٠ is 1500, ٣٫٥ is 3.5, as *written*)
+    and a comma before three digits (1,500 is 1500, never 1.5)."""
+    if "\u066b" in written or "\u066c" in written or re.fullmatch(r"\d+,\d{3}", token):
+        return []
     parts = re.split(r"[.,]", token)
     if len(parts) != 2:
         return []
