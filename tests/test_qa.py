@@ -112,12 +112,14 @@ def test_planted_errors_are_flagged() -> None:
         ("أكثر من 30،000 كوري", "more than 30,000 Koreans"),
         ("يكسبون مليونَي يَن", "earn 2 million yen"),
         ("خلال الألف يوم الأولى من حياة الطفل", "during the first 1,000 days of life"),  # UN v1.0 devset
+        ("قتل ٣٠٠ شخص.", "Three hundred people were killed."),
     ],
     ids=["scale-word", "thousands-sep", "arabic-word", "indic-digits-m", "indic-decimal",
          "arabic-decimal-comma", "indic-thousands", "word-five", "digit-five", "dual", "ordinal",
          "thousand-word", "list", "date", "un-reversed-groups", "un-reversed-decimal", "time-am",
          "time-pm", "time-hours", "un-time", "section", "paragraph-marker", "un-marker", "roman",
-         "decade", "teen", "dot-thousands", "arabic-comma-thousands", "dual-million", "scale-word-with-article"],
+         "decade", "teen", "dot-thousands", "arabic-comma-thousands", "dual-million", "scale-word-with-article",
+         "hundreds-in-words"],
 )
 def test_the_same_numbers_are_not_flagged(source: str, target: str) -> None:
     assert qa.check_pair(1, source, target) == []
@@ -276,3 +278,9 @@ def test_every_qa_help_example_runs_on_a_fresh_database(tmp_path: Path, monkeypa
 
     desk_folder(tmp_path, monkeypatch)
     run_examples(cli.commands["qa"].help or "")
+
+
+def test_a_digit_is_not_matched_by_the_units_word_of_hundreds() -> None:
+    """٣ is not "three" in "Three hundred": the words say 300."""
+    messages = [f.message for f in qa.check_pair(1, "قتل ٣ أشخاص.", "Three hundred people were killed.")]
+    assert messages == ["The number ٣ in the source is missing from the translation."]

@@ -318,6 +318,7 @@ def _words(plain: str, into: set[Hashable]) -> None:
     for m in _ROMAN.finditer(plain):
         into.add(Decimal(_roman(m.group(1))))  # resolution 973 (X), the thirty-fifth session (XXXV)
     previous: Decimal | None = None
+    fresh = False  # whether the previous word's value was new to *into*
     for word in _WORD.findall(_MARKS.sub("", plain)):  # مليونَي: harakat would split the word
         value: Decimal | None
         if word.isascii():
@@ -330,7 +331,14 @@ def _words(plain: str, into: set[Hashable]) -> None:
             into.add(Decimal(1).scaleb(exponent))
             if previous is not None:
                 into.add(previous.scaleb(exponent))
+        if value == 100 and previous is not None and 1 < previous < 10:  # three hundred: 300, not 3
+            if fresh:
+                into.discard(previous)
+            into.add(previous * 100)
+            previous, fresh = None, False
+            continue
         if value is not None:
+            fresh = value not in into
             into.add(value)
             if value == Decimal("0.5"):
                 into.add(Decimal(50))  # النصف ~ 50 per cent
