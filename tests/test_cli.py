@@ -394,10 +394,10 @@ class _Terminal:
 @pytest.mark.parametrize("engine", ["none", "transformers"])
 def test_long_inputs_show_a_progress_bar_on_a_terminal(tiny_model: Path, tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch, engine: str):  # fmt: skip
-    import tm.cli.main
+    import tm.cli.common
 
     terminal = _Terminal()
-    monkeypatch.setattr(tm.cli.main, "_terminal", lambda: terminal)
+    monkeypatch.setattr(tm.cli.common, "_terminal", lambda: terminal)
     article = SAMPLE.read_text(encoding="utf-8")
     assert article.count("\n") < 20 < len(split(article)[1])  # long in segments, not in lines
     model = ["--model", str(tiny_model)] if engine != "none" else []

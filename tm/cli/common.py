@@ -50,6 +50,30 @@ def existing_or_scratch(db: str | None) -> str | None:
     return ":memory:" if db is not None and db != ":memory:" and not os.path.exists(db) else db
 
 
+def _terminal() -> Any:
+    """stderr when it is a terminal (progress bars go there), else None."""
+    return sys.stderr if sys.stderr.isatty() else None
+
+
+@contextmanager
+def progress(what: str, unit: str, *, total: Callable[[], int] | None = None, shown: bool = True, least: int = 0,
+             delay: float = 0.0) -> Iterator[Any]:  # fmt: skip
+    """A tqdm bar on a terminal's stderr, yielding its ``update`` (None off a terminal, where tqdm is not
+    even imported).  *total* is counted only for a bar: work of no more than *least* items gets none,
+    and the bar shows the total unless not *shown* (when the updates will not reach it); *delay*
+    seconds pass before the bar appears (tqdm's own)."""
+    stream = _terminal()
+    size = total() if stream is not None and total is not None else None
+    if stream is None or (size is not None and size <= least):
+        yield None
+        return
+    from tqdm import tqdm
+
+    with tqdm(desc=what, unit=unit, total=size if shown else None, file=stream, leave=False, delay=delay,
+              unit_scale=size is None) as bar:  # fmt: skip
+        yield bar.update
+
+
 @contextmanager
 def open_store(db: str | None, *, create: bool = True) -> Iterator[Any]:
     """Open the store for one command and close it afterwards (*create*: see :meth:`Store.open`)."""

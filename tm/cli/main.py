@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from . import cli
-from .common import F, check_output, db_option, echo_json, echo_table, json_option, open_store
+from .common import F, check_output, db_option, echo_json, echo_table, json_option, open_store, progress
 
 
 def _write(text: str, out: str | None) -> None:
@@ -113,11 +113,12 @@ def translate(file: str, out: str | None, fmt: str, engine: str | None, model: s
         from ..segment import split
 
         # each segment the memory or the engine fills moves the bar: all of them when there is an engine
-        with _progress(len(split(source.text)[1]), exact=mt is not None) as bar:
+        with progress("translating", "seg", total=lambda: len(split(source.text)[1]), shown=mt is not None,
+                      least=20) as update:  # fmt: skip
             result = translate_document(
                 store, source, engine=mt, terms=terms, use_memory=not no_memory,
                 fuzzy_threshold=fuzzy_threshold, enforce_terms=not no_enforce, author=author,
-                progress=bar.update, exact_name=bool(name),
+                progress=update, exact_name=bool(name),
             )
     _emit(result, fmt, out, "Stored as document")
 
@@ -157,40 +158,11 @@ def redraft(doc: str, out: str | None, fmt: str, engine: str | None, model: str 
         document = store.document(doc)
         terms = [] if no_glossary else _load_terms(store, glossaries)
         mt = get_engine(engine_name, model, batch_size=batch_size, beam=beam, device=device)
-        with _progress(len(store.segments(document, with_translations=False)), exact=True) as bar:
+        count = lambda: len(store.segments(document, with_translations=False))  # noqa: E731
+        with progress("translating", "seg", total=count, least=20) as update:
             result = redraft_document(store, document, engine=mt, terms=terms, enforce_terms=not no_enforce,
-                                      author=author, progress=bar.update)
+                                      author=author, progress=update)
     _emit(result, fmt, out, "Stored new drafts of")
-
-
-def _terminal() -> Any:
-    """stderr when it is a terminal (progress bars go there), else None."""
-    return sys.stderr if sys.stderr.isatty() else None
-
-
-class _progress:
-    """A tqdm bar on stderr for long inputs (only on a terminal); ``update`` is None without one."""
-
-    def __init__(self, total: int, *, exact: bool = False):
-        self.total, self.exact = total, exact
-        self.bar: Any = None
-
-    def __enter__(self) -> _progress:
-        stream = _terminal()
-        if stream is not None and self.total > 20:
-            from tqdm import tqdm
-
-            self.bar = tqdm(desc="translating", unit="seg", file=stream, leave=False,
-                            total=self.total if self.exact else None)  # fmt: skip
-        return self
-
-    @property
-    def update(self) -> Any:
-        return self.bar.update if self.bar is not None else None
-
-    def __exit__(self, *exc: object) -> None:
-        if self.bar is not None:
-            self.bar.close()
 
 
 @cli.command()

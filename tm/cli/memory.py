@@ -4,24 +4,12 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import click
 
 from . import cli
-from .common import TMGroup, db_option, echo_json, echo_table, json_option, open_store
-
-
-@contextmanager
-def _progress(what: str) -> Iterator[Any]:
-    """A tqdm counter on stderr that shows itself after a second (on a terminal only)."""
-    from tqdm import tqdm
-
-    with tqdm(desc=what, unit=" units", unit_scale=True, file=sys.stderr, leave=False, delay=1.0,
-              disable=not sys.stderr.isatty()) as bar:  # fmt: skip
-        yield bar.update
+from .common import TMGroup, db_option, echo_json, echo_table, json_option, open_store, progress
 
 
 @click.group(cls=TMGroup)
@@ -74,8 +62,8 @@ def import_(file: str | None, ar_path: str | None, en_path: str | None, author: 
     path = file or ar_path
     assert path is not None
     units = read_units(path, en_path=en_path)
-    with open_store(db) as store, _progress("importing") as progress:
-        result = import_units(store, units, file=path, author=author or current_user(), progress=progress)
+    with open_store(db) as store, progress("importing", " units", delay=1.0) as update:
+        result = import_units(store, units, file=path, author=author or current_user(), progress=update)
     incomplete = result.skipped_incomplete
     if as_json:
         echo_json({"file": path, "added": result.added, "duplicates": result.duplicates,
