@@ -14,7 +14,8 @@ from tm.carry import carry, number_values
 from tm.errors import FormatError, InputError
 from tm.formats.tabular import read_aligned, read_tabular
 from tm.formats.tmx import TMUnit, read_tmx
-from tm.memory import Memory, add_unit, export_memory, export_units, import_units, iter_units, read_units
+from tm.memory import Memory, add_unit, import_units, iter_units, read_units
+from tm.memory_export import export_memory, export_units
 from tm.store import Store
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"

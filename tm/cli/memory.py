@@ -102,7 +102,7 @@ def export(file: str, fmt: str | None, as_json: bool, db: str | None) -> None:
         tm memory export memory.csv --json
         tm memory export - --format tsv | head
     """
-    from ..memory import export_memory
+    from ..memory_export import export_memory
 
     with open_store(db, create=False) as store:
         if file == "-":
