@@ -215,6 +215,33 @@ def test_only_drafts_before_the_correction_count(store: Store) -> None:
     assert [g.key for g in result.groups] == ["ea"]
 
 
+def test_an_engine_redrafting_a_segment_counts_once(store: Store) -> None:
+    """A second draft by the same engine (another model, a redraft) replaces the first in every figure,
+    so the engine table, the totals, the worst list and --compare agree."""
+    old = [edit(r, 0.5, i) for i, r in enumerate(SHORT)]
+    new = [edit(r, 0.1, 30 + i) for i, r in enumerate(SHORT)]
+    other = [edit(r, 0.2, 60 + i) for i, r in enumerate(SHORT)]
+    with store.transaction() as conn:
+        _, segs = store.add_document(conn, name="doc", path=None, sha256="x", prefix="",
+                                     segments=[(SOURCES[i % len(SOURCES)], " ", 1) for i in range(len(SHORT))])
+        for engine, model, texts in (("ea", "m1", old), ("eb", "m", other), ("ea", "m2", new)):
+            for seg, text in zip(segs, texts, strict=True):
+                store.add_translation(conn, seg.id, origin="mt", text=text, engine=engine, model=model)
+        for seg, ref in zip(segs, SHORT, strict=True):
+            correct(store, conn, seg.id, ref)
+    result = score.score_store(store, by="engine", compare=("ea", "eb"), tests=("bs",), trials=100, worst=50)
+    assert result.total is not None and result.total.drafts == 2 * len(SHORT)
+    groups = {g.key: g for g in result.groups}
+    assert groups["ea"].drafts == len(SHORT)
+    assert scores_of(groups["ea"]) == corpus(new, SHORT)
+    bleu = {m.metric: m for m in result.comparisons[0].metrics}["bleu"]
+    assert bleu.a == pytest.approx(groups["ea"].scores.bleu)
+    assert not {w.draft for w in result.worst} & (set(old) - set(new))
+    by_model = score.score_store(store, by="model", auto_compare=False)
+    assert [(g.key, g.drafts) for g in by_model.groups] == [("m", len(SHORT)), ("m1", len(SHORT)),
+                                                              ("m2", len(SHORT))]
+
+
 def test_a_draft_accepted_unchanged_counts(store: Store) -> None:
     build(store, {"ea": [REFS[0], edit(REFS[1], 0.3, 2)]}, REFS[:2])
     result = score.score_store(store)
@@ -333,3 +360,52 @@ def test_compare_unknown_engine(store: Store) -> None:
     build(store, {"ea": [edit(REFS[0], 0.2, 1)]}, [REFS[0]])
     with pytest.raises(InputError, match="scored engines: ea"):
         score.score_store(store, compare=("ea", "nope"))
+
+
+def test_corrections_are_scored_before_the_write_lock_is_taken(store: Store, monkeypatch) -> None:
+    """Scoring a long segment (TER: minutes for thousands of words) happens before the transaction:
+    another process can write meanwhile, and the rows are the ones scoring inside would give."""
+    import sqlite3
+
+    from tm import stats as stats_module
+    from tm.workflow import correct_segment, score_corrections_ahead
+
+    drafts = [edit(r, 0.3, i) for i, r in enumerate(SHORT[:3])]
+    build(store, {"ea": drafts}, None)
+    document = store.document("doc")
+    real = stats_module.pair_stats
+    writable = []
+
+    def pair_stats(hyps, refs):
+        other = sqlite3.connect(store.path, timeout=0)
+        other.execute("BEGIN IMMEDIATE")  # fails with 'database is locked' while a writer holds the lock
+        other.rollback()
+        other.close()
+        writable.append(True)
+        return real(hyps, refs)
+
+    monkeypatch.setattr(stats_module, "pair_stats", pair_stats)
+    ahead = score_corrections_ahead(store, [(document, i + 1, SHORT[i]) for i in range(3)])
+    assert writable == [True]
+    with store.transaction() as conn:
+        for i in range(3):
+            correct_segment(store, conn, document, i + 1, SHORT[i], ahead=ahead)
+    assert writable == [True]  # nothing was scored inside the transaction
+    monkeypatch.setattr(stats_module, "pair_stats", real)
+    kept = store.db.execute("SELECT * FROM draft_stats ORDER BY draft_id").fetchall()
+    score.rebuild_draft_stats(store)
+    assert store.db.execute("SELECT * FROM draft_stats ORDER BY draft_id").fetchall() == kept
+
+
+def test_a_draft_stored_after_scoring_ahead_is_scored_too(store: Store) -> None:
+    from tm.workflow import correct_segment, score_corrections_ahead
+
+    ids = build(store, {"ea": [edit(SHORT[0], 0.3, 1)]}, None)
+    document = store.document("doc")
+    ahead = score_corrections_ahead(store, [(document, 1, SHORT[0])])
+    with store.transaction() as conn:
+        store.add_translation(conn, ids[0], origin="mt", text=edit(SHORT[0], 0.1, 2), engine="eb")
+    with store.transaction() as conn:
+        correct_segment(store, conn, document, 1, SHORT[0], ahead=ahead)
+    result = score.score_store(store, by="engine", auto_compare=False)
+    assert [(g.key, g.drafts) for g in result.groups] == [("ea", 1), ("eb", 1)]

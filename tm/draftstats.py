@@ -1,7 +1,10 @@
 """The ``draft_stats`` table: each draft's sufficient statistics against its segment's latest correction.
 
 :func:`record_draft_stats` runs in the transaction that stores a correction (see
-:func:`tm.workflow.correct_segment`); :func:`rebuild_draft_stats` recomputes the whole
+:func:`tm.workflow.correct_segment`).  Scoring a long segment takes time (TER's shift search:
+minutes for a segment of thousands of words), so callers score ahead of the transaction with
+:func:`score_ahead` and the transaction only checks the drafts are still the ones scored and
+writes the rows; other writers are not kept waiting.  :func:`rebuild_draft_stats` recomputes the whole
 table, after an upgrade of the statistics layout or a bulk import of corrections.
 A draft is any non-human translation (mt, tm-fuzzy, tm-exact) made before the
 correction; :mod:`tm.score` decides which origins to count.
@@ -10,7 +13,7 @@ correction; :mod:`tm.score` decides which origins to count.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import stats as st
@@ -53,11 +56,30 @@ def _rows(pairs: Sequence[_Pair]) -> list[tuple[Any, ...]]:
     return out
 
 
-def record_draft_stats(conn: sqlite3.Connection, *, human_id: int, human_text: str, segment_id: int) -> None:
+Ahead = Mapping[tuple[int, str], tuple[tuple[int, ...], list[tuple[Any, ...]]]]
+_UNSTORED = 1 << 62  # the id of a correction not stored yet: later than every draft
+
+
+def score_ahead(conn: sqlite3.Connection, corrections: Iterable[tuple[int, str]]) -> Ahead:
+    """Rows for the corrections (segment id, text) about to be stored, computed outside any transaction:
+    for :func:`record_draft_stats`, which uses them when the segment's drafts are still the same."""
+    pairs: list[_Pair] = []
+    spans: dict[tuple[int, str], tuple[int, tuple[int, ...]]] = {}
+    for segment_id, text in dict.fromkeys(corrections):
+        drafts = conn.execute(_DRAFTS, (segment_id, _UNSTORED)).fetchall()
+        spans[(segment_id, text)] = (len(pairs), tuple(d[0] for d in drafts))
+        pairs.extend(_Pair._make((*d, 0, text, segment_id)) for d in drafts)
+    rows = _rows(pairs)
+    return {key: (ids, rows[start:start + len(ids)]) for key, (start, ids) in spans.items()}
+
+
+def record_draft_stats(conn: sqlite3.Connection, *, human_id: int, human_text: str, segment_id: int,
+                       ahead: Ahead | None = None) -> None:
     """Score the segment's drafts against the correction *human_id* just stored (caller's transaction).
 
     The latest correction is the reference: statistics of an earlier correction of the
     segment are replaced, and nothing is recorded if a later correction already exists.
+    Rows from :func:`score_ahead` for the same drafts and text are used as they are.
     """
     later = conn.execute(
         "SELECT 1 FROM translations WHERE segment_id = ? AND origin = 'human' AND id > ? LIMIT 1",
@@ -67,9 +89,14 @@ def record_draft_stats(conn: sqlite3.Connection, *, human_id: int, human_text: s
         return
     conn.execute("DELETE FROM draft_stats WHERE segment_id = ?", (segment_id,))
     drafts = conn.execute(_DRAFTS, (segment_id, human_id)).fetchall()
-    if drafts:
-        pairs = [_Pair._make((*d, human_id, human_text, segment_id)) for d in drafts]
-        conn.executemany(_INSERT, _rows(pairs))
+    if not drafts:
+        return
+    ids, ready = (ahead or {}).get((segment_id, human_text), ((), []))
+    if ids == tuple(d[0] for d in drafts):
+        rows = [(r[0], human_id, *r[2:]) for r in ready]
+    else:  # not scored ahead, or a draft came in meanwhile
+        rows = _rows([_Pair._make((*d, human_id, human_text, segment_id)) for d in drafts])
+    conn.executemany(_INSERT, rows)
 
 
 def rebuild_draft_stats(store: Store, *, batch: int = 2000,

@@ -9,7 +9,8 @@ the share of words the desk had to edit), the share of drafts accepted unchanged
 with a glossary, how many glossary terms the drafts rendered correctly.  By default
 only MT drafts (origin ``mt``) count; memory drafts (``tm-fuzzy``, ``tm-exact``) can be
 added and are then grouped under their origin as if it were an engine.  A segment
-drafted by several engines contributes one scored draft per engine.
+drafted by several engines contributes one scored draft per engine (its latest; per model when
+grouping by model), in the totals, the groups, the comparisons and the worst segments alike.
 
 Scores come from per-draft sufficient statistics (:mod:`tm.stats`) that
 :func:`record_draft_stats` stores when a correction is stored, so scoring 100,000
@@ -173,7 +174,8 @@ class _Rows:
     keys: dict[str, list[str]]  # group key of each draft, for the groupings asked for
 
 
-def _load(store: Store, origins: Sequence[str], doc_id: int | None, keys: Iterable[str]) -> _Rows:
+def _load(store: Store, origins: Sequence[str], doc_id: int | None, keys: Iterable[str], unique: str) -> _Rows:
+    """The scored drafts in scope: of a segment's drafts from one *unique* (engine or model), only the latest."""
     import numpy as np
 
     where = [f"ds.origin IN ({', '.join('?' * len(origins))})"]
@@ -186,12 +188,15 @@ def _load(store: Store, origins: Sequence[str], doc_id: int | None, keys: Iterab
                              [*params, st.LAYOUT_VERSION]).fetchone()
     if stale:
         raise StoreError("The stored draft statistics are from another tm version; run `tm score --rebuild`.")
-    names = sorted(set(keys))
+    names = sorted({*keys, unique})
     extra = "".join(f", {_KEYS[k]}" for k in names)
     rows = store.db.execute(
         f"SELECT ds.draft_id, ds.segment_id, ds.unchanged, ds.ter, ds.stats{extra} FROM draft_stats ds "
         f"WHERE {clause} ORDER BY ds.draft_id", params
     ).fetchall()
+    latest = {(r[1], r[5 + names.index(unique)]): i for i, r in enumerate(rows)}  # draft order: the last wins
+    if len(latest) < len(rows):
+        rows = [rows[i] for i in sorted(latest.values())]
     columns = list(zip(*rows, strict=True)) if rows else [()] * (5 + len(names))
     keyed = {k: list(columns[5 + i]) for i, k in enumerate(names)}
     if "doc" in keyed:
@@ -284,7 +289,7 @@ def score_store(
     wanted = {by} if by else set()
     if compare is not None or (auto_compare and by in ("engine", "model")):
         wanted.add(dimension)
-    rows = _load(store, tuple(origins), document.id if document else None, wanted)
+    rows = _load(store, tuple(origins), document.id if document else None, wanted, dimension)
     result = StoreScore(tuple(origins), document.name if document else None, by, None, [], [], rows.hter,
                         st.metrics().signatures())
     if not rows.draft_ids:
@@ -333,7 +338,9 @@ def worst_segments(store: Store, *, origins: Sequence[str] = ("mt",), doc_id: in
     """The *limit* changed drafts with the highest HTER (then lowest BLEU)."""
     if limit <= 0:
         return []
-    where = [f"ds.origin IN ({', '.join('?' * len(origins))})", "ds.unchanged = 0"]
+    where = [f"ds.origin IN ({', '.join('?' * len(origins))})", "ds.unchanged = 0",
+             "NOT EXISTS (SELECT 1 FROM draft_stats later WHERE later.segment_id = ds.segment_id AND "
+             "later.origin = ds.origin AND later.engine IS ds.engine AND later.draft_id > ds.draft_id)"]
     params: list[Any] = list(origins)
     if doc_id is not None:
         where.append("ds.doc_id = ?")

@@ -5,13 +5,18 @@ from __future__ import annotations
 import hashlib
 import re
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .errors import InputError
+from .errors import InputError, TMError
 from .formats.xmlchars import unwritable
 from .segment import LINE_BREAKS, blank
 from .store import Document, Store, current_user
+
+if TYPE_CHECKING:
+    from .draftstats import Ahead
 
 _TEXT_SUFFIXES = (".txt", ".text")
 _LANGUAGE_SUFFIX = re.compile(r"\.(?:ar|ara|arb|ar[-_][A-Za-z]{2,4})$", re.IGNORECASE)
@@ -92,11 +97,13 @@ def correct_segment(
     text: str,
     *,
     author: str | None = None,
+    ahead: Ahead | None = None,
 ) -> int:
     """Store *text* as a human translation of segment *index*, beside its drafts; return its id.
 
     Runs inside the caller's transaction: the memory gains the pair and the draft's
-    quality statistics are recorded against this correction in the same commit.
+    quality statistics are recorded against this correction in the same commit (from
+    *ahead*, :func:`score_corrections_ahead`'s rows, when they are for the same drafts).
     """
     from . import memory, score
 
@@ -116,5 +123,22 @@ def correct_segment(
     memory.add_unit(
         conn, source=segment.source, target=text, origin="human", author=author, translation_id=human_id
     )
-    score.record_draft_stats(conn, human_id=human_id, human_text=text, segment_id=segment.id)
+    score.record_draft_stats(conn, human_id=human_id, human_text=text, segment_id=segment.id, ahead=ahead)
     return human_id
+
+
+def score_corrections_ahead(store: Store, corrections: Iterable[tuple[Document, int, str]]) -> Ahead:
+    """Quality statistics of corrections (document, index, text) about to be stored, computed before
+    the writing transaction opens so that scoring long segments does not hold the write lock.
+    Corrections that :func:`correct_segment` would refuse are left out (it refuses them itself)."""
+    from .draftstats import score_ahead
+
+    wanted = []
+    for doc, index, text in corrections:
+        text = text.strip()
+        if text and not any(c in LINE_BREAKS for c in text):
+            try:
+                wanted.append((store.segment(doc, index).id, text))
+            except TMError:
+                continue
+    return score_ahead(store.db.conn, wanted)

@@ -239,7 +239,7 @@ def correct(doc: str, index: int, text: str, author: str | None, db: str | None)
         echo "The corrected English sentence." | tm correct 1 3 - --author hana
         tm correct --author hana alasr-soleimani-putin 4 -- "- A bulleted item."
     """
-    from ..workflow import correct_segment
+    from ..workflow import correct_segment, score_corrections_ahead
 
     if text == "-":
         try:
@@ -249,8 +249,9 @@ def correct(doc: str, index: int, text: str, author: str | None, db: str | None)
                                        f"{exc.start}).") from None
     with open_store(db, create=False) as store:
         document = store.document(doc)
+        ahead = score_corrections_ahead(store, [(document, index, text)])
         with store.transaction() as conn:
-            correct_segment(store, conn, document, index, text, author=author)
+            correct_segment(store, conn, document, index, text, author=author, ahead=ahead)
     click.echo(f"Stored the correction of segment {index} of {document.name!r}.", err=True)
 
 

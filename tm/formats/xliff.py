@@ -29,7 +29,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from lxml import etree
 
-from ..errors import ConflictError, FormatError, NotFoundError
+from ..errors import ConflictError, FormatError, NotFoundError, TMError
 from ..segment import LINE_BREAKS
 from ._xml import (
     XML_LANG,
@@ -310,6 +310,32 @@ def _same_text(text: str) -> str:
     return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
+def _score_ahead(store: Store, name: str) -> Any:
+    """Quality statistics of the file's edited targets, before the import's transaction (which
+    uses them when nothing changed meanwhile): scoring long segments must not hold the write lock.
+    An approved draft is scored in the transaction (rarely long: it equals a stored draft)."""
+    from ..workflow import score_corrections_ahead
+
+    docs: dict[str, Document | None] = {}
+    wanted = []
+    try:
+        for unit in iter_xliff(name):
+            target = (unit.target or "").strip()
+            if not unit.document or not target or target == unit.source.strip():
+                continue
+            if unit.document not in docs:
+                try:
+                    docs[unit.document] = store.document(unit.document)
+                except TMError:
+                    docs[unit.document] = None
+            doc = docs[unit.document]
+            if doc is not None:
+                wanted.append((doc, unit.index, target))
+    except TMError:
+        return {}  # the import itself reports what is wrong with the file
+    return score_corrections_ahead(store, wanted)
+
+
 def import_xliff(
     store: Store, path: PathArg, *, author: str | None = None, overwrite: bool = False
 ) -> ImportResult:
@@ -343,6 +369,7 @@ def import_xliff(
     from ..workflow import correct_segment
 
     name = str(path)
+    ahead = _score_ahead(store, name)
     result = ImportResult(documents=[])
     docs: dict[str, Document] = {}
     seen: set[tuple[str, int]] = set()
@@ -374,7 +401,7 @@ def import_xliff(
                 result.unreviewed += 1
                 continue
             if kind == "approve" and approved is not None:
-                tid = correct_segment(store, conn, doc, unit.index, approved.text, author=author)
+                tid = correct_segment(store, conn, doc, unit.index, approved.text, author=author, ahead=ahead)
                 result.approved += 1
                 result.approvals.append(Correction(doc.name, unit.index, tid))
                 continue
@@ -390,7 +417,7 @@ def import_xliff(
                     path=name,
                     line=unit.line,
                 )
-            tid = correct_segment(store, conn, doc, unit.index, target, author=author)
+            tid = correct_segment(store, conn, doc, unit.index, target, author=author, ahead=ahead)
             result.updated += 1
             result.corrections.append(Correction(doc.name, unit.index, tid))
         if conflicts:
