@@ -103,6 +103,12 @@ def test_threshold(store: Store) -> None:
     assert mem.lookup(["جملة لا علاقة لها بأي شيء في الذاكرة"]) == [None]
     assert mem.lookup([SOURCE + "."], threshold=99) == [None]  # fuzzy matches never reach 99
     assert mem.lookup(["", "   "]) == [None, None]
+    # the threshold is for fuzzy matches: an exact match up to tashkeel is reused even at 100
+    voweled = SOURCE.replace("مجلس", "مَجْلِس")
+    assert voweled != SOURCE
+    for threshold in (99, 99.5, 100):
+        match = mem.lookup([voweled, SOURCE], threshold=threshold)
+        assert [(m.kind, m.score) for m in match if m] == [("exact", 99), ("exact", 100)]
 
 
 def test_lookup_answers_every_segment_in_order(store: Store) -> None:

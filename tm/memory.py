@@ -300,7 +300,8 @@ class Memory:
         self.conn = store.db.conn
 
     def lookup(self, sources: Sequence[str], *, threshold: float = 75) -> list[MemoryMatch | None]:
-        """The best match of each segment in *sources* scoring at least *threshold* (0–100), else None."""
+        """The best match of each segment in *sources*: an exact match (same key) whatever *threshold*,
+        else a fuzzy match scoring at least *threshold* (0–100), else None."""
         seen: dict[str, MemoryMatch | None] = {}
         out = []
         for source in sources:
@@ -333,7 +334,7 @@ class Memory:
         exact = self._exact(source, k)
         if exact:
             row, score = exact[0]
-            return self._match(row, score, "exact") if score >= threshold else None
+            return self._match(row, score, "exact")  # the threshold is for fuzzy matches
         if threshold > 98:
             return None
         match = None

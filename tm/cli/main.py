@@ -71,7 +71,8 @@ def _emit(result: Any, fmt: str, out: str | None, what: str) -> None:
 @_mt_options
 @click.option("--no-memory", is_flag=True, help="Do not reuse the translation memory.")
 @click.option("--fuzzy-threshold", type=click.FloatRange(0, 100), default=75.0, show_default=True,
-              help="Lowest fuzzy match (percent) reused as a draft.")
+              help="Lowest fuzzy match (percent) reused as a draft; exact matches (the same text up to "
+              "tashkeel, hamza forms and digits) are reused whatever it is, so 99 or 100 turns fuzzy reuse off.")
 @click.option("--name", default=None, help="Document name; an error if taken or a number [default: the file "
               "name without .txt and .ar, with -2, -3… added if taken, doc- before a number].")
 @click.option("--author", default=None, help="Who ran it [default: $TM_AUTHOR or the login name].")
