@@ -29,7 +29,12 @@ def shipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def db(tmp_path: Path) -> str:
-    return str(tmp_path / "cli.db")
+    """A new desk database (as `tm translate` or `tm glossary add` would have created)."""
+    from tm.store import Store
+
+    path = tmp_path / "cli.db"
+    Store.open(path).close()
+    return str(path)
 
 
 def run(db: str, *args: str) -> Result:
@@ -50,6 +55,16 @@ def test_fresh_database_lists_the_political_glossary(db: str) -> None:
                                                                     ["Supreme Guide"])
     table = run(db, "list")
     assert table.exit_code == 0 and "Supreme Leader" in table.output and "glossary" in table.output
+
+
+@pytest.mark.parametrize("args", [["list"], ["show", "المرشد الأعلى"], ["remove", "المرشد الأعلى"],
+                                  ["edit", "المرشد الأعلى", "--en", "Leader"], ["export", "-"]],
+                         ids=["list", "show", "remove", "edit", "export"])
+def test_a_mistyped_db_is_refused_not_created(tmp_path: Path, args: list[str]) -> None:
+    typo = tmp_path / "typo.db"
+    result = CliRunner().invoke(cli, ["glossary", *args, "--db", str(typo)])
+    assert result.exit_code == 1 and "No database at" in result.output
+    assert not typo.exists()
 
 
 def test_add_collision_and_force(db: str) -> None:

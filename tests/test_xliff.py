@@ -236,6 +236,9 @@ def test_cli_import_xliff(tmp_path: Path):
     result = runner.invoke(cli, ["import-xliff", str(path), "--db", str(db)])
     assert result.exit_code == 1
     assert result.output.startswith("Error: ") and "line 1: not well-formed XML" in result.output
+    typo = tmp_path / "typo.db"  # a mistyped --db cannot hold the exported document: refused, not created
+    result = runner.invoke(cli, ["import-xliff", str(tmp_path / "a.xlf"), "--db", str(typo)])
+    assert result.exit_code == 1 and "No database at" in result.output and not typo.exists()
     help_text = runner.invoke(cli, ["import-xliff", "--help"]).output
     assert "Example:" in help_text
     assert all(word in help_text for word in ("needs-review-translation", "signed-off", "tm:base", "--overwrite"))

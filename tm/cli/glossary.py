@@ -138,7 +138,7 @@ def edit(ar: str, new_ar: str | None, en: str | None, variants: tuple[str, ...],
 
     lists: dict[str, Any] = {"variants": variants, "alternatives": alternatives, "forbidden": forbidden}
     changes = {k: (list(v) if v else ([] if k in clear else None)) for k, v in lists.items()}
-    with open_store(db) as store:
+    with open_store(db, create=False) as store:
         entry = edit_entry(store, name, ar, new_ar=new_ar, en=en, note="" if "note" in clear else note,
                            author=author, **changes)
     if as_json:
@@ -161,7 +161,7 @@ def remove(ar: str, name: str, db: str | None) -> None:
     """
     from ..glossary import remove as remove_entry
 
-    with open_store(db) as store:
+    with open_store(db, create=False) as store:
         entry = remove_entry(store, name, ar)
     click.echo(f"Removed {entry.ar} → {entry.en} from glossary {name!r}.")
 
@@ -180,7 +180,7 @@ def list_(name: str | None, as_json: bool, db: str | None) -> None:
     """
     from ..glossary import list_entries
 
-    with open_store(db) as store:
+    with open_store(db, create=False) as store:
         entries = list_entries(store, name)
     if as_json:
         echo_json([e.as_json() for e in entries])
@@ -209,7 +209,7 @@ def show(ar: str, name: str, as_json: bool, db: str | None) -> None:
     """
     from ..glossary import show as show_entry
 
-    with open_store(db) as store:
+    with open_store(db, create=False) as store:
         entry = show_entry(store, name, ar)
     if as_json:
         echo_json(entry.as_json())
@@ -273,7 +273,7 @@ def export_(file: str, name: str, fmt: str | None, db: str | None) -> None:
     """
     from ..glossary import dumps, export_file, list_entries
 
-    with open_store(db) as store:
+    with open_store(db, create=False) as store:
         if file == "-":
             sys.stdout.buffer.write(dumps(list_entries(store, name), fmt or "csv"))
             sys.stdout.flush()

@@ -49,7 +49,7 @@ def import_xliff_command(file: str, author: str | None, overwrite: bool, db: str
     """
     from ..formats.xliff import import_xliff
 
-    with open_store(db) as store:
+    with open_store(db, create=False) as store:
         result = import_xliff(store, file, author=author, overwrite=overwrite)
     if as_json:
         echo_json(asdict(result))
