@@ -110,7 +110,14 @@ def test_uncached_hub_model_offline_is_one_clear_line():
                  "--model", "Helsinki-NLP/opus-mt-ar-en", ok=False)
     assert result.exit_code != 0
     (line,) = result.stderr.strip().splitlines()
-    assert "Helsinki-NLP/opus-mt-ar-en" in line
+    assert "Helsinki-NLP/opus-mt-ar-en" in line and line.endswith("or use --engine none (memory and glossary only).")
+    bogus = run("translate", str(SAMPLE), "--engine", "bogus", ok=False)
+    assert bogus.exit_code == 1 and bogus.stderr.strip() == (
+        "Error: Unknown MT engine 'bogus'; choose one of: ctranslate2, transformers or none (no MT).")
+    run("translate", str(SAMPLE), "--engine", "none", "-o", "/dev/null")
+    redraft = run("redraft", "1", "--engine", "transformers", "--model", "Helsinki-NLP/opus-mt-ar-en", ok=False)
+    (line,) = redraft.stderr.strip().splitlines()  # redraft cannot do without an engine: no --engine none
+    assert "Helsinki-NLP/opus-mt-ar-en" in line and "--engine none" not in line
 
 
 BAD_INPUTS = ["empty", "binary", "not-utf8", "missing", "directory", "unknown-doc-show", "unknown-doc-export",

@@ -290,7 +290,7 @@ def test_uncached_hub_id_offline() -> None:
         "Model tm-tests/no-such-model is not in the Hugging Face cache "
         "and the hub cannot be reached (offline);"
     )
-    assert "hf download tm-tests/no-such-model" in message and "--engine none" in message
+    assert "hf download tm-tests/no-such-model" in message and "--model DIR" in message
     assert "\n" not in message
 
 

@@ -65,6 +65,21 @@ def _emit(result: Any, fmt: str, out: str | None, what: str) -> None:
     click.echo(f"{what} {result.document.name!r}: {len(result.segments)} segments ({counts}).", err=True)
 
 
+
+def _translate_engine(name: str, model: str | None, **options: Any) -> Any:
+    """The MT engine for `tm translate`, whose errors also point to --engine none."""
+    from ..engines import available_engines, get_engine
+    from ..errors import ModelUnavailableError
+
+    if name not in available_engines():
+        raise click.ClickException(f"Unknown MT engine {name!r}; choose one of: "
+                                   f"{', '.join(available_engines())} or none (no MT).")
+    try:
+        return get_engine(name, model, **options)
+    except ModelUnavailableError as exc:
+        raise ModelUnavailableError(f"{str(exc).rstrip('.')}; or use --engine none (memory and glossary "
+                                    "only).") from None
+
 @cli.command()
 @click.argument("file", type=click.Path(allow_dash=True))
 @_output_options
@@ -94,7 +109,7 @@ def translate(file: str, out: str | None, fmt: str, engine: str | None, model: s
         tm translate article.ar.txt --format jsonl --model ./opus-mt-ar-en
         cat article.ar.txt | tm translate - --engine none --format jsonl
     """
-    from ..engines import default_engine_name, get_engine
+    from ..engines import default_engine_name
     from ..translate import translate_document
     from ..workflow import read_source, read_source_file
 
@@ -110,7 +125,7 @@ def translate(file: str, out: str | None, fmt: str, engine: str | None, model: s
         engine_name = engine or default_engine_name()
         mt = None
         if engine_name != "none":
-            mt = get_engine(engine_name, model, batch_size=batch_size, beam=beam, device=device)
+            mt = _translate_engine(engine_name, model, batch_size=batch_size, beam=beam, device=device)
         from ..segment import split
 
         # each segment the memory or the engine fills moves the bar: all of them when there is an engine

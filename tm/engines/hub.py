@@ -42,7 +42,7 @@ def model_label(model: str) -> str:
 def _hint(model: str) -> str:
     return (
         f"on a networked machine run `hf download {model}`, "
-        "or pass --model DIR with a local copy, or use --engine none."
+        "or pass --model DIR with a local copy."
     )
 
 
