@@ -203,9 +203,9 @@ def test_check_a_tsv_and_a_stored_document(db: str, tmp_path: Path) -> None:
         store.add_translation(conn, segs[0].id, origin="mt", text="The Supreme Leader said")
     assert run(db, "check", "art").exit_code == 0
     unknown = run(db, "check", "nothing-here")
-    assert unknown.exit_code == 1 and "No file and no stored document 'nothing-here'" in unknown.output
+    assert unknown.exit_code == 2 and "No file and no stored document 'nothing-here'" in unknown.output
     bad_glossary = run(db, "check", "art", "--glossary", "nope")
-    assert bad_glossary.exit_code == 1 and "No glossary or term file 'nope'" in bad_glossary.output
+    assert bad_glossary.exit_code == 2 and "No glossary or term file 'nope'" in bad_glossary.output
 
 
 def _commands(group: click.Group) -> list[tuple[str, click.Command]]:
@@ -231,7 +231,7 @@ def test_check_refuses_what_is_not_pairs(db: str, tmp_path: Path, monkeypatch: p
                             ("empty.txt", "Error: empty.txt is empty"),
                             ("adir", "Error: adir is a directory")]:
         result = run(db, "check", target)
-        assert result.exit_code == 1 and result.output.startswith(message), result.output
+        assert result.exit_code == 2 and result.output.startswith(message), result.output  # 1: violations
         assert len(result.output.splitlines()) == 1 and "OK" not in result.output
 
 

@@ -158,8 +158,8 @@ def test_qa_files(tmp_path: Path) -> None:
 def test_qa_document(db: str) -> None:
     out = json.loads(run("qa", "alasr", "--db", db, "--json").stdout)
     assert out["ok"] and out["segments"] == len(SHORT)
-    assert run("qa", "nope", "--db", db, code=1).stderr.startswith("Error: No file and no stored document")
-    assert "not both" in run("qa", "alasr", "--src", "x", "--hyp", "y", "--db", db, code=1).stderr
+    assert run("qa", "nope", "--db", db, code=2).stderr.startswith("Error: No file and no stored document")
+    assert "not both" in run("qa", "alasr", "--src", "x", "--hyp", "y", "--db", db, code=2).stderr
 
 
 def test_help_has_examples() -> None:

@@ -10,7 +10,7 @@ import click
 from .common import TMGroup
 
 
-@click.group(cls=TMGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=TMGroup, gates=["qa"], context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="tm")
 def cli() -> None:
     """tm: translation memory, glossary and MT drafts for Arabic→English news.

@@ -46,7 +46,7 @@ def _echo_entry(entry: Any) -> None:
         click.echo(f"{key + ':':<13} {value if value is not None else ''}")
 
 
-@click.group(cls=TMGroup)
+@click.group(cls=TMGroup, gates=["check"])
 def glossary() -> None:
     """Edit the glossaries, import or export term files, and check translations against them.
 
@@ -301,7 +301,8 @@ def check(target: str, specs: tuple[str, ...], allow_untranslated: bool, as_json
     as required in some segments and not in others. It also exits 1, without "OK",
     when a segment is untranslated, since its terms went unchecked; with
     --allow-untranslated those segments are listed but pass, unless every segment
-    is untranslated and nothing was checked.
+    is untranslated and nothing was checked. Exits 2 when the check cannot be made
+    (a file that is not pairs, an unknown document or glossary).
 
     \b
     Example:

@@ -209,7 +209,8 @@ def qa(doc: str | None, src: str | None, hyp: str | None, glossaries: tuple[str,
     JSONL/TSV file of Arabic/English pairs (a TSV has two tab-separated columns on
     every line; an empty file or a line without a tab is refused); --src and --hyp
     give line-aligned files instead. An untranslated segment is a problem ("empty").
-    Exits 1 when a problem is found (unless --exit-zero).
+    Exits 1 when a problem is found (unless --exit-zero), 2 when the check cannot be made
+    (a missing or malformed file, an unknown document).
 
     \b
     Example:
