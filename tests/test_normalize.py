@@ -32,6 +32,8 @@ RULES = [
     ("alef-maksura", "على مستوى", "علي مستوي"),
     ("ta-marbuta", "مدرسة الدولة", "مدرسه الدوله"),
     ("persian-yeh-keheh", "ی\u06a9", "يك"),
+    ("urdu-heh-forms", "الحکومۃ ہ ۂ ھ ۀ", "الحكومه ه ه ه ه"),
+    ("urdu-yeh-barree", "ہے", "هي"),
     # digits
     ("arabic-indic-digits", "عام ٢٠١٥", "عام 2015"),
     ("persian-digits", "۱۲۳۴۵۶۷۸۹۰", "1234567890"),
@@ -48,6 +50,9 @@ RULES = [
     ("nbsp-and-unicode-spaces", "قال\xa0الرئيس\u2003بوتين", "قال الرئيس بوتين"),
     ("zwnj-direction-marks-bom", "\ufeff\u200fمي\u200cخواهم\u200e", "ميخواهم"),
     ("mark-between-spaces", "قال \u064b الرئيس", "قال الرئيس"),
+    ("bidi-isolates-embeddings", "\u202bقالت \u2066CNN\u2069 اليوم\u202c \u202a\u202d\u202e\u2067\u2068",
+     "قالت cnn اليوم"),
+    ("zero-width-space-and-joiner", "قال\u200bالرئيس بو\u2060تين", "قال الرئيس بوتين"),
     # Latin
     ("latin-casefold", "The U.S. STRASSE Straße", "the u.s. strasse strasse"),
     ("empty", "", ""),

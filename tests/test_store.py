@@ -134,3 +134,36 @@ def test_several_processes_write_the_same_file(tmp_path: Path):
         docs = store.documents()
         assert len(docs) == 60
         assert all(d["segments"] == 2 for d in docs)
+
+
+def test_version_2_rekeys_texts_whose_normalisation_changed(tmp_path: Path):
+    """Stored keys made before Urdu letters and bidi isolates were folded are recomputed, so that a
+    stored text still matches itself (exactly and fuzzily) and its Arabic-letter spelling."""
+    import sqlite3
+
+    from tm.keys import key_hash
+    from tm.memory import Memory, add_unit
+    from tm.normalize import normalize
+
+    path = tmp_path / "old.db"
+    urdu = "وصل وفد الحکومۃ إلی العاصمۃ \u2066CNN\u2069 اليوم لإجراء محادثات مطولة"
+    plain = "وصل وفد الحكومة إلى العاصمة CNN اليوم لإجراء محادثات مطولة"
+    with Store.open(path) as store:
+        with store.transaction() as conn:
+            add_unit(conn, source=urdu, target="The government delegation arrived.", origin="import")
+        _add_doc(store)
+    old_key = "وصل وفد الحكومۃ الي العاصمۃ \u2066cnn\u2069 اليوم لاجراء محادثات مطوله"  # version 1's key
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE memory_units SET key = ?, key_hash = ?", (old_key, key_hash(old_key)))
+    conn.execute("UPDATE segments SET key = ? WHERE idx = 1", (old_key,))
+    conn.execute("UPDATE segments SET source = ? WHERE idx = 1", (urdu,))
+    conn.execute("PRAGMA user_version = 1")
+    conn.commit()
+    conn.close()
+    with Store.open(path) as store:
+        assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert store.db.execute("SELECT key FROM memory_units").fetchone()[0] == normalize(plain)
+        assert store.db.execute("SELECT key FROM segments WHERE idx = 1").fetchone()[0] == normalize(plain)
+        exact, same, fuzzy = Memory(store).lookup([plain, urdu, plain.replace("اليوم", "أمس")])
+        assert exact is not None and exact.kind == "exact" and same is not None and same.score == 100
+        assert fuzzy is not None and fuzzy.kind == "fuzzy"

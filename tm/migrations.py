@@ -125,7 +125,32 @@ def _m001_initial(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_m001_initial]
+# characters whose key changed in version 2: Urdu heh and yeh forms, bidi embeddings and isolates, ZWSP, WJ
+_REKEYED_2 = "\u06c1\u06c2\u06c3\u06be\u06c0\u06d2\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200b\u2060"
+
+
+def _m002_rekey(db: sqlite_utils.Database) -> None:
+    """Keys of texts holding characters that normalisation now folds (see :data:`_REKEYED_2`), recomputed
+    so that a stored text still matches itself; the memory's fuzzy index is rebuilt if a unit changed."""
+    from . import fuzzy
+    from .keys import key, key_hash
+
+    def affected(table: str, column: str) -> list[tuple[int, str]]:
+        test = " OR ".join(f"instr({column}, char({ord(c)}))" for c in _REKEYED_2)
+        return db.execute(f"SELECT id, {column} FROM {table} WHERE {test}").fetchall()
+
+    units = affected("memory_units", "source")
+    db.conn.executemany("UPDATE memory_units SET key = ?, key_hash = ? WHERE id = ?",
+                        [(key(text), key_hash(key(text)), i) for i, text in units])
+    db.conn.executemany("UPDATE segments SET key = ? WHERE id = ?",
+                        [(key(text), i) for i, text in affected("segments", "source")])
+    db.conn.executemany("UPDATE OR IGNORE glossary_entries SET key = ? WHERE id = ?",
+                        [(key(text), i) for i, text in affected("glossary_entries", "ar")])
+    if units:
+        fuzzy.rebuild(db.conn)
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_m001_initial, _m002_rekey]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

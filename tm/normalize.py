@@ -6,8 +6,10 @@ displayed text is never normalised.  The rules, applied per character:
 * compatibility forms folded (NFKC: presentation forms ﻻ → لا, full-width digits)
 * tashkeel (harakat, tanwin, shadda, sukun, superscript alef, small and Quranic marks,
   their presentation forms) and tatweel removed
-* أ إ آ ٱ → ا,  ى → ي,  ة → ه;  Persian ی → ي and ک → ك;  a letter followed by a
-  combining hamza (و + ٔ) keyed as the single letter (ؤ)
+* أ إ آ ٱ → ا,  ى → ي,  ة → ه;  Persian ی → ي and ک → ك;  Urdu ۃ ہ ۂ ھ and ۀ → ه, ے → ي;
+  a letter followed by a combining hamza (و + ٔ) keyed as the single letter (ؤ)
+* invisible characters dropped (ZWNJ/ZWJ, direction marks, embeddings and isolates, BOM,
+  word joiner); a zero-width space is a space
 * Arabic-Indic (٠-٩) and Persian (۰-۹) digits → ASCII, with ٫ → .  ٬ → ,  ٪ → %
 * Latin letters case-folded; any run of whitespace → one space, trimmed
 
@@ -26,8 +28,10 @@ _DROP = frozenset(
     + [chr(c) for c in range(0x06D6, 0x06EE) if c not in (0x06DE, 0x06E9)]  # Quranic annotation
     + [chr(c) for c in range(0x0610, 0x061B)]  # honorific signs, small fatha/damma/kasra
     + [chr(c) for c in range(0x08D3, 0x0900) if c != 0x08E2]  # extended marks (curly, open tanwin)
-    + ["\u200c", "\u200d", "\u200e", "\u200f", "\u061c", "\ufeff"]  # ZWNJ/ZWJ, direction marks, BOM
+    + ["\u200c", "\u200d", "\u200e", "\u200f", "\u061c", "\ufeff", "\u2060"]  # ZWNJ/ZWJ, marks, BOM, WJ
+    + [chr(c) for c in range(0x202A, 0x202F)] + [chr(c) for c in range(0x2066, 0x206A)]  # embeddings, isolates
 )
+_SPACES = frozenset("\u200b")  # zero-width space: a word break, as for the segmenter
 _MAP = {
     "\u0623": "\u0627",  # أ
     "\u0625": "\u0627",  # إ
@@ -37,6 +41,12 @@ _MAP = {
     "\u0629": "\u0647",  # ة → ه
     "\u06cc": "\u064a",  # Persian yeh ی → ي
     "\u06a9": "\u0643",  # keheh ک → ك
+    "\u06c1": "\u0647",  # Urdu heh goal ہ → ه
+    "\u06c2": "\u0647",  # heh goal with hamza ۂ → ه
+    "\u06c3": "\u0647",  # Urdu teh marbuta goal ۃ → ه (as ة)
+    "\u06be": "\u0647",  # heh doachashmee ھ → ه
+    "\u06c0": "\u0647",  # heh with yeh above ۀ → ه
+    "\u06d2": "\u064a",  # yeh barree ے → ي
     "\u066b": ".",  # Arabic decimal separator ٫
     "\u066c": ",",  # Arabic thousands separator ٬
     "\u066a": "%",  # Arabic percent sign ٪
@@ -55,7 +65,7 @@ def _fold_char(ch: str) -> str:
     """The key text for one original character ('' when it is dropped)."""
     if ch in _DROP:
         return ""
-    if ch.isspace():
+    if ch.isspace() or ch in _SPACES:
         return " "
     out = []
     for c in unicodedata.normalize("NFKC", ch):
