@@ -2,15 +2,23 @@
 
 :func:`split` cuts a document into segments and :func:`join` puts them back together:
 ``join(*split(text)) == text`` for every string.  Every line is cut from the next, and
-inside a line a segment ends after a sentence-final mark (``. ! ? ؟ … ...``) and any
-closing quotes or brackets that follow it, when white space comes next, except
+inside a line a segment ends after a sentence-final mark (``. ! ? ؟ … ...``, or a spaced
+cluster ``؟ !``), any closing quotes or brackets and any invisible marks (``U+200F``) that
+follow it, when white space comes next, except
 
 * inside quotes or brackets opened and closed on the same line (a quote that is never
-  closed protects nothing, and no quote runs past a line break);
-* after an abbreviation (``د. م. هـ. ق.م. ص. ج. أ. إلخ.``, Latin letters spelt in Arabic
-  as in ``جون إف. كينيدي``, ``U.S. Mr. Dr. e.g. etc.``, any single letter) or a list
-  marker (``1.`` ``1)`` ``١)`` ``(1)`` ``iv.``, also after a colon), and before a
-  lower-case Latin word;
+  closed protects nothing, and no quote runs past a line break).  The double quotes
+  ``" “ ” « » „`` are one family whose shape says little in Arabic text (``”…“``, ``»…«``,
+  ``”…"``): each opens or closes by the characters either side of it;
+* before a reporting clause after a closing quote (``"…؟" تساءلت.``, ``«…!» قال الوزير.``,
+  ``"…." حسبما أفاد``), or ``وذلك حسب`` after ``? !``;
+* after an ellipsis when an Arabic word follows (Arabic has no capitals to tell a new
+  sentence from a pause);
+* after an abbreviation (``د. م. هـ. ق.م. ص. ج. أ. إلخ.``, also with a proclitic as in
+  ``ود. وم. لد.``, Latin letters spelt in Arabic as in ``جون إف. كينيدي``, ``U.S. Mr. Dr.
+  e.g. etc.``, any single letter) or a list marker (``1.`` ``1)`` ``١)`` ``(1)`` ``iv.``,
+  also after a colon), and before a lower-case Latin word; ``إلخ.`` does end a sentence
+  when a word that only opens one follows (``إلخ. وقد``);
 * when the segment so far holds no letter (never a segment of just a marker or number),
   or the mark follows an opening bracket (the elision ``(...)``).
 
@@ -63,22 +71,38 @@ _I = _cls(INLINE_SPACES)
 _BLOCK = re.compile(f"[^{_S}]+(?:[{_I}]+[^{_S}]+)*")  # a line without its leading and trailing space
 _SPLIT_SPACE = re.compile(f"[{_S}]")
 
-_OPENERS = "([{«“‘‹"
-_CLOSERS = ")]}»”’›"
-_CLOSES = dict(zip(_CLOSERS, _OPENERS, strict=True))
-_TOGGLES = {'"': '"', "\ufd3e": "\ufd3e", "\ufd3f": "\ufd3e"}  # straight quote, ornate parentheses ﴾ ﴿
-_QUOTE = re.compile("[" + re.escape(_OPENERS + _CLOSERS + "".join(_TOGGLES)) + "]")
+# Brackets and single quotes say by their shape which way they go; the double quotes are one family whose
+# shape says little in Arabic text (”…“, »…«, ”…"): each opens or closes by the characters either side of it.
+_BRACKETS_OPEN = "([{‘‹"
+_BRACKETS_CLOSE = ")]}’›"
+_CLOSES = dict(zip(_BRACKETS_CLOSE, _BRACKETS_OPEN, strict=True))
+_TOGGLES = {"\ufd3e": "\ufd3e", "\ufd3f": "\ufd3e"}  # ornate parentheses ﴾ ﴿
+_DOUBLE_QUOTES = '"“”«»„‟'
+_OPENERS = _BRACKETS_OPEN + "«“„"
+_QUOTE = re.compile("[" + re.escape(_BRACKETS_OPEN + _BRACKETS_CLOSE + "".join(_TOGGLES) + _DOUBLE_QUOTES) + "]")
+_PUNCTUATION = _DOUBLE_QUOTES + "'" + _BRACKETS_OPEN + _BRACKETS_CLOSE + ".,;:!?\u060c\u061b\u061f\u2026"
+_BEFORE_OPENING = frozenset(SPACES | set(INVISIBLE) | set(_BRACKETS_OPEN + _DOUBLE_QUOTES))
+_AFTER_CLOSING = frozenset(SPACES | set(INVISIBLE) | (set(_PUNCTUATION) - set(_BRACKETS_OPEN + "'")))
+_QUESTION_OR_EXCLAMATION = "!?\u061f\u203c\u2047\u2048\u2049\uff01\uff1f"
 _TERMINAL = re.compile(
-    r"(?P<mark>(?:\.[ \u00a0]){2,}\.|[.!?\u061f\u2026\u06d4\u203c\u2047\u2048\u2049\uff01\uff0e\uff1f]+)"
-    "[" + re.escape(_CLOSERS + "\"'\ufd3e\ufd3f") + "]*"
+    r"(?P<mark>(?:(?:\.[ \u00a0]){2,}\.|[.\u2026\u06d4\uff0e" + _QUESTION_OR_EXCLAMATION + "]+)"
+    f"(?:[ \u00a0]+[{_QUESTION_OR_EXCLAMATION}]+)*)"  # "؟ !" spaced: one cluster
+    "(?P<closers>[" + re.escape(_BRACKETS_CLOSE + _DOUBLE_QUOTES + "'\ufd3e\ufd3f") + "]*)"
 )
+_ELLIPSIS = frozenset(".\u2026 \u00a0")
+_QUOTE_CLOSERS = frozenset(_DOUBLE_QUOTES + "'’›")
+_FORMAT = "".join(c for c in INVISIBLE if c not in SPACES)  # direction marks, joiners: never white space
 _LETTER = re.compile(r"[^\W\d_]")
+_ARABIC_LETTER = re.compile("[\u0620-\u064a\u066e-\u06d3\u06fa-\u06ff\u0750-\u077f\ufb50-\ufdfb\ufe70-\ufefc]")
+_WORD = re.compile(f"[^{_S}]+")
 _INITIALS = re.compile(r"(?:[^\W\d_]\.)*[^\W\d_]")  # J  U.S  e.g  ق.م  (هـ once tatweel is dropped)
 _SHORT_NUMBER = re.compile(r"[0-9\u0660-\u0669\u06f0-\u06f9]{1,3}")
 _ROMAN_MARKER = re.compile(r"(?:[-_•*·▪◦‣⁃–—][ \t]*)?\(?(?i:(?=[ivx])x{0,3}(?:ix|iv|v?i{0,3}))[.)]")
-_BARE = str.maketrans({"\u0623": "\u0627", "\u0625": "\u0627", "\u0622": "\u0627"}
-                      | dict.fromkeys(["\u0640", "\u0670", *map(chr, range(0x064B, 0x0660))]))
+_TASHKEEL = str.maketrans(dict.fromkeys(["\u0670", *map(chr, range(0x064B, 0x0660))]))
+_BARE = _TASHKEEL | str.maketrans({"\u0623": "\u0627", "\u0625": "\u0627", "\u0622": "\u0627", "\u0640": None})
 _ABBREVIATION_WINDOW = 40
+_CLAUSE_WINDOW = 80  # how far a reporting clause is read for the "أن" that makes it a sentence of its own
+_CLAUSE_WORDS = 5
 
 # Compared after tashkeel and tatweel are dropped, أ إ آ written ا and Latin case folded.
 # (No بي for B: "اتصل بي." ends sentences.)
@@ -93,6 +117,29 @@ ABBREVIATIONS = frozenset(
     jan feb mar apr jun jul aug sep sept oct nov dec
     """.split()
 )
+# Arabic abbreviations behind a proclitic (ود. علي, وم. سامي, لد.), compared with tashkeel dropped only:
+# not لم كم (words) nor له لي (pronouns), which end sentences.
+PROCLITIC_ABBREVIATIONS = frozenset(
+    [p + a for p in "وفبلك" for a in ("د", "أ", "ص", "ج", "هـ", "ق.م")] + [p + "م" for p in "وفب"]
+)
+# The first word of a reporting clause after a closing quote, compared bare: "…؟" تساءلت.
+REPORTING_VERBS = frozenset(
+    """
+    قال قالت يقول تقول قائلا قائلة اضاف اضافت يضيف تضيف مضيفا مضيفة تساءل تساءلت يتساءل تتساءل
+    متسائلا متسائلة اكد اكدت يؤكد تؤكد مؤكدا مؤكدة اوضح اوضحت صرح صرحت ذكر ذكرت اشار اشارت تابع تابعت
+    اخبر اخبرت اخبرني اخبرتني اخبرنا علق علقت كتب كتبت سال سالت ردت هتف هتفت صاح صاحت تذكر تذكرت
+    يتذكر تتذكر اعلن اعلنت اجاب اجابت
+    """.split()
+)
+ATTRIBUTIONS = frozenset("حسبما بحسب حسب وفقا وفق طبقا نقلا".split())  # also after كما, وذلك
+# Words that open a sentence and cannot go on a list, so "إلخ." before them ends one.
+SENTENCE_OPENERS = frozenset(
+    "وقد وقال وقالت واضاف واضافت واكد واكدت واشار واشارت واوضح واوضحت وكان وكانت ولم ولن وتم".split()
+)
+# قال الوزير إن…: a sentence of its own, not a reporting clause (with hamza only: "سي ان ان" is CNN).
+_THEN = frozenset(["فإن"])
+_THAT = _THEN | {"أن", "إن", "بأن"}
+_CLAUSE_ENDS = ",\u060c.!?\u061f\u2026"
 
 
 def split(text: str) -> tuple[str, list[Piece]]:
@@ -128,6 +175,8 @@ def _cuts(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     has_letter, scanned = False, start
     for m in _TERMINAL.finditer(text, start, end):
         mark_start, cut = m.start(), m.end()
+        while cut < end and text[cut] in _FORMAT:  # "خطير.\u200f وأضاف": the mark stays with its sentence
+            cut += 1
         if cut >= end or text[cut] not in SPACES:
             continue
         while g < len(guarded) and guarded[g][1] < cut:
@@ -146,18 +195,79 @@ def _cuts(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
             following += 1
         if text[following].islower():
             continue  # "e.g. this", "he said... and"
-        if m.group("mark") == "." and _after_abbreviation_or_marker(text, seg_start, mark_start, start):
+        word = following
+        while word < end and (text[word] in _FORMAT or text[word] in SPACES):
+            word += 1
+        if word == end:
+            continue  # only direction marks follow: they are no segment of their own
+        mark = m.group("mark")
+        if mark != "." and _ELLIPSIS.issuperset(mark) and _opens_with_arabic(text, word, end):
+            continue  # "70 كم في الساعة... ثم هطلت"
+        quoted = not _QUOTE_CLOSERS.isdisjoint(m.group("closers"))
+        if (quoted or mark[-1] in _QUESTION_OR_EXCLAMATION) and _reporting_clause(text, word, end, quoted):
+            continue  # "…خصم؟" تساءلت.
+        if mark == "." and _after_abbreviation_or_marker(text, seg_start, mark_start, start, word, end):
             continue
         yield cut, following
         seg_start, has_letter, scanned = following, False, following
 
 
-def _after_abbreviation_or_marker(text: str, seg_start: int, dot: int, line_start: int) -> bool:
-    """Whether the full stop at *dot* closes an abbreviation or list marker rather than a sentence."""
+def _opens_with_arabic(text: str, pos: int, end: int) -> bool:
+    """Whether the text at *pos* is an Arabic word, behind any opening quotes or brackets."""
+    while pos < end and (text[pos] in _BRACKETS_OPEN or text[pos] in _DOUBLE_QUOTES):
+        pos += 1
+    return pos < end and _ARABIC_LETTER.match(text, pos) is not None
+
+
+def _words(text: str, pos: int, end: int, count: int) -> list[tuple[str, str]]:
+    """Up to *count* ``(word, plain word)`` from *pos*, the plain one without punctuation or tashkeel."""
+    words = _WORD.findall(text, pos, min(end, pos + _CLAUSE_WINDOW))[:count]
+    return [(w, w.strip(_PUNCTUATION + _FORMAT).translate(_TASHKEEL)) for w in words]
+
+
+def _reporting_clause(text: str, pos: int, end: int, quoted: bool) -> bool:
+    """Whether the words at *pos* attribute the quote before them (``"…؟" تساءلت.``, ``"…." حسبما أفاد``)
+    rather than open a sentence (``قال الوزير إن…``, ``كما أكد أن…``).  After a bare ``? !`` only
+    ``وذلك حسب…`` does."""
+    clause: list[tuple[str, str]] = []
+    for word, plain in _words(text, pos, end, 2 + _CLAUSE_WORDS):
+        clause.append((word, plain))
+        if word.rstrip(_BRACKETS_CLOSE + _DOUBLE_QUOTES + "'" + _FORMAT)[-1:] in _CLAUSE_ENDS:
+            break
+    first, second = ([plain.translate(_BARE) for _, plain in clause[:2]] + ["", ""])[:2]
+    if first == "وذلك" and (second in ATTRIBUTIONS or second == "كما"):
+        skip, that = 2, _THEN
+    elif not quoted:
+        return False
+    elif first in ATTRIBUTIONS:
+        skip, that = 1, _THEN  # "…." وفقاً للتقرير فإن…
+    elif first in REPORTING_VERBS:
+        skip, that = 1, _THAT
+    elif first == "كما" and second in REPORTING_VERBS or first == "هذا" and second == "ما":
+        skip, that = 2, _THAT  # "…!" كما أضاف هاميل.   "…" هذا ما صرح به
+    else:
+        return False
+    previous = ""
+    for word, plain in clause[skip:]:
+        if word.endswith(":") or plain in that and previous != "سي":  # سي إن إن is CNN
+            return False
+        previous = plain
+    return True
+
+
+def _after_abbreviation_or_marker(text: str, seg_start: int, dot: int, line_start: int, word: int, end: int) -> bool:
+    """Whether the full stop at *dot* closes an abbreviation or list marker rather than a sentence; *word* is
+    where the next word starts."""
     window = text[max(seg_start, dot - _ABBREVIATION_WINDOW) : dot]
     token = _SPLIT_SPACE.split(window)[-1]
-    bare = token.lstrip(_OPENERS + "\"'").translate(_BARE)
+    word_only = token.lstrip(_BRACKETS_OPEN + _DOUBLE_QUOTES + "'")
+    bare = word_only.translate(_BARE)
+    if bare == "الخ":  # "إلخ. وقد أكد": a list ends, and its sentence with it
+        following = _words(text, word, end, 1)
+        return not following or following[0][1].translate(_BARE) not in SENTENCE_OPENERS
     if bare.casefold() in ABBREVIATIONS or _INITIALS.fullmatch(bare):
+        return True
+    if word_only.translate(_TASHKEEL) in PROCLITIC_ABBREVIATIONS:  # "بحضور د. علي ود. حسن"
         return True
     token_start = dot - len(token)
     if _SHORT_NUMBER.fullmatch(bare):  # "...أمرين: 1. الأول"
@@ -189,25 +299,29 @@ def _quoted_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
     for m in _QUOTE.finditer(text, start, end):
         ch, pos = m.group(), m.start()
-        if ch in _OPENERS:
+        if ch in _DOUBLE_QUOTES:
+            # A space (or the line's end) before and a word after opens; a word before and a space or
+            # punctuation after closes; anything else closes an open quote or opens one.
+            opening = pos == start or text[pos - 1] in _BEFORE_OPENING
+            closing = pos + 1 == end or text[pos + 1] in _AFTER_CLOSING
+            if open_kinds.get('"') and not (opening and not closing):
+                close('"', pos)
+            else:
+                push('"', pos)
+        elif ch in _BRACKETS_OPEN:
             push(ch, pos)
-            continue
-        if ch in _CLOSES:
+        elif ch in _CLOSES:
             if ch == "’" and start < pos < end - 1 and text[pos - 1].isalpha() and text[pos + 1].isalpha():
                 continue  # an apostrophe: don’t
             kind = _CLOSES[ch]
             if open_kinds.get(kind):
                 close(kind, pos)
-                continue
-            if ch != "”":
-                continue  # a closer with nothing to close
-            kind = "”"  # ”…” used as a pair, as Arabic sites often do
         else:
             kind = _TOGGLES[ch]
-        if open_kinds.get(kind):
-            close(kind, pos)
-        else:
-            push(kind, pos)
+            if open_kinds.get(kind):
+                close(kind, pos)
+            else:
+                push(kind, pos)
 
     pairs.sort()
     outer: list[tuple[int, int]] = []
