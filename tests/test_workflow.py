@@ -36,6 +36,15 @@ def test_bom_is_dropped_and_text_kept():
     assert src.text == "نص عربي.\n"
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_utf16_with_a_bom_is_read(encoding: str):
+    text = "قال الرئيس.\r\nوأضاف أن الحكومة ستجتمع.\r\n"
+    data = ("\ufeff" + text).encode(encoding) if encoding != "utf-16" else text.encode("utf-16")
+    assert read_source(data, name="x").text == text
+    with pytest.raises(InputError, match="starts like UTF-16 text but is not"):
+        read_source(b"\xff\xfe\x41", name="x")
+
+
 def test_missing_path_and_directory(tmp_path: Path):
     with pytest.raises(InputError, match="No such file"):
         read_source_file(tmp_path / "nope.txt")

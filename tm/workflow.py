@@ -49,8 +49,14 @@ class SourceText:
 
 
 def read_source(data: bytes, *, name: str, path: str | None = None) -> SourceText:
-    """Check and decode an input document; :class:`InputError` when it cannot be translated."""
+    """Check and decode an input document (UTF-8, or UTF-16 with its byte-order mark, as Windows saves
+    "Unicode" text); :class:`InputError` when it cannot be translated.  A leading BOM is not kept."""
     label = path or name
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            data = data.decode("utf-16").encode("utf-8")
+        except UnicodeDecodeError:
+            raise InputError(f"{label} starts like UTF-16 text but is not; convert it to UTF-8 first.") from None
     if b"\x00" in data:
         raise InputError(f"{label} looks like a binary file (it contains NUL bytes); give a UTF-8 text file.")
     try:
