@@ -217,3 +217,17 @@ def test_hter_histogram_keeps_drafts_over_100_in_a_bar_of_their_own() -> None:
     counts, over = hter_bins([0.0, 4.9, 5.0, 99.0, 100.0, 100.1, 250.0, 1480.0])
     assert (counts[0], counts[1], counts[19], sum(counts), over) == (2, 1, 2, 5, 3)
     assert hter_histogram([0.0, 250.0]).startswith('<img alt="plot" src="data:image/png;base64,')
+
+
+def test_html_qa_section_says_what_it_checked_and_leaves_out_untranslated_segments() -> None:
+    from tm.qa import Finding, QAReport
+    from tm.report import _qa
+
+    report = QAReport(segments=3, findings=[Finding(1, "empty", "The segment has no translation.", "a"),
+                                            Finding(2, "number", "The number 7 in the source is missing.", "a")])
+    html = _qa(report, None)
+    assert "latest human correction, else its latest draft" in html and "not findings about the drafts" in html
+    assert "1 segment not translated yet (not listed)" in html and "findings number: 1." in html
+    assert "The number 7" in html and "has no translation" not in html
+    only_empty = _qa(QAReport(segments=1, findings=[Finding(1, "empty", "The segment has no translation.")]), None)
+    assert "No problems found in the translated segments." in only_empty

@@ -153,17 +153,23 @@ def _worst(result: StoreScore) -> str:
 def _qa(qa: QAReport | None, note: str | None) -> str:
     if qa is None:
         return f"<p class=meta>{escape(note or 'No QA was run.')}</p>"
-    counts = ", ".join(f"{k}: {v}" for k, v in qa.counts().items() if v) or "none"
-    head = (f"<p>{qa.segments} segments checked; findings {escape(counts)}."
-            f"{' ' + escape(qa.terms_note) if qa.terms_note else ''}</p>")
-    if qa.ok:
-        return head + "<p class=ok>No problems found.</p>"
+    what = ("<p class=meta>Checked: each segment's current translation, as <code>tm export</code> gives it (its "
+            "latest human correction, else its latest draft), as <code>tm qa DOC</code> checks it; these are not "
+            "findings about the drafts scored above.</p>")
+    shown = [f for f in qa.findings if f.check != "empty"]
+    empty = len(qa.findings) - len(shown)
+    counts = ", ".join(f"{k}: {v}" for k, v in qa.counts().items() if v and k != "empty") or "none"
+    untranslated = f" {empty} segment{'s' if empty != 1 else ''} not translated yet (not listed)." if empty else ""
+    head = what + (f"<p>{qa.segments} segments checked; findings {escape(counts)}.{untranslated}"
+                   f"{' ' + escape(qa.terms_note) if qa.terms_note else ''}</p>")
+    if not shown:
+        return head + "<p class=ok>No problems found in the translated segments.</p>"
     rows = "".join(
         f"<tr><td>{escape(f.doc or '')}</td><td class=n>{f.segment}</td><td>{escape(f.check)}</td>"
         f"<td>{escape(f.message)}</td></tr>"
-        for f in qa.findings[:MAX_FINDINGS]
+        for f in shown[:MAX_FINDINGS]
     )
-    more = len(qa.findings) - MAX_FINDINGS
+    more = len(shown) - MAX_FINDINGS
     tail = f"<p class=meta>… and {more} more; `tm qa DOC` lists them all.</p>" if more > 0 else ""
     return head + f"<table><tr><th>doc</th><th>#</th><th>check</th><th>finding</th></tr>{rows}</table>{tail}"
 
@@ -206,7 +212,7 @@ def render_html(result: StoreScore, qa: QAReport | None = None, *, qa_note: str 
         if result.comparisons:
             body.append("<h2>Is the difference significant?</h2>" + _comparisons(result))
         body.append("<h2>Worst segments</h2>" + (_worst(result) if result.worst else "<p>None.</p>"))
-    body.append("<h2>QA findings</h2>" + _qa(qa, qa_note))
+    body.append("<h2>QA findings in the current translations</h2>" + _qa(qa, qa_note))
     sigs = "".join(f"<div>{escape(k)}: {escape(v)}</div>" for k, v in result.signatures.items())
     body.append(f"<h2>Signatures</h2><div class=sig>sacrebleu {sigs}</div>")
     return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{escape(title)}</title>'
