@@ -1,4 +1,4 @@
-"""Sacrebleu's corpus BLEU, chrF, chrF++ and TER of line-aligned files,, read as sacrebleu reads them."""
+"""Sacrebleu's corpus BLEU, chrF, chrF++ and TER of line-aligned files, read as sacrebleu reads them."""
 
 from __future__ import annotations
 
@@ -56,7 +56,7 @@ def read_lines(path: str | Path) -> list[str]:
         raise InputError(
             f"{p} is not UTF-8 (invalid byte at offset {exc.start}); convert it first, e.g. with iconv."
         ) from None
-    if not text.strip():
+    if not text:  # blank lines are segments (sacrebleu scores them); only a file with no lines is empty
         raise InputError(f"{p} is empty; give a file with one segment per line.")
     # sacrebleu opens files with newline="\n": only LF ends a line, other breaks stay inside
     lines = text.split("\n")

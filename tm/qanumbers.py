@@ -17,7 +17,8 @@ A written number is read with the conventions of Arabic and English news and UN 
 Each number has *options* (sets of values); it is matched when all values of one option occur
 on the other side.  Number words — cardinals, ordinals and tens up to 100 (also compounds:
 thirty-five, خمسة وثلاثون), a lone scale word, Arabic duals (ساعتين) — are never required, but
-they let a digit on the other side stand: خمس ساعات ↔ 5 hours.
+they let a digit on the other side stand: خمس ساعات ↔ 5 hours.  A word that may be a masculine
+dual (طفلان, صاروخين; but ان/ين also end plurals and names such as إيران) lets a 2 stand too.
 
 (:mod:`tm.carry` reads numbers too, to carry them into memory matches; it needs their written
 form and order, not these equivalences.)
@@ -59,14 +60,19 @@ _SCALES = {
 }
 _EN_WORDS: dict[str, int | Decimal] = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "dozen": 12, "twenty": 20, "thirty": 30,
-    "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "dozen": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
+    "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+    "hundred": 100,
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
-    "eighth": 8, "ninth": 9, "tenth": 10, "twentieth": 20, "thirtieth": 30, "fortieth": 40,
-    "fiftieth": 50, "twice": 2, "once": 1, "both": 2, "half": Decimal("0.5"),
+    "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13,
+    "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18,
+    "nineteenth": 19, "twentieth": 20, "thirtieth": 30, "fortieth": 40, "fiftieth": 50, "sixtieth": 60,
+    "seventieth": 70, "eightieth": 80, "ninetieth": 90, "hundredth": 100,
+    "twice": 2, "once": 1, "both": 2, "half": Decimal("0.5"),
 }
 _AR_WORDS: dict[str, int | Decimal] = {
-    **dict.fromkeys("واحد واحده اول اولي احد احدي حادي".split(), 1),
+    **dict.fromkeys("واحد واحده اول اولي احد احدي حادي حاديه".split(), 1),
     **dict.fromkeys("اثنان اثنين اثنتان اثنتين اثنا اثني اثنتا اثنتي ثاني ثانيه مرتين".split(), 2),
     **dict.fromkeys("ثلاث ثلاثه ثالث ثالثه".split(), 3),
     **dict.fromkeys("اربع اربعه رابع رابعه".split(), 4),
@@ -228,8 +234,11 @@ def _clock(token: str, parts: int) -> list[frozenset[Hashable]]:
     return []
 
 
-def _times(plain: str) -> list[tuple[int, int, frozenset[Hashable]]]:
-    out: list[tuple[int, int, frozenset[Hashable]]] = []
+def _times(plain: str) -> list[tuple[int, int, frozenset[Hashable], frozenset[Hashable]]]:
+    """Clock times: span, the time, and the hour and minute as the plain numbers they are written as.
+
+    The digits are read at the time's own separator, so 5.30 p.m. is 5 and 30 (as 5:30 is), not 5.3."""
+    out: list[tuple[int, int, frozenset[Hashable], frozenset[Hashable]]] = []
     for m in _TIME.finditer(plain):
         if m.group(4) is not None:
             hour, minute = int(m.group(4)), int(m.group(5))
@@ -242,7 +251,8 @@ def _times(plain: str) -> list[tuple[int, int, frozenset[Hashable]]]:
                 continue
             hour = hour % 12 + (12 if half == "p" else 0)
         if hour < 24 and minute < 60:
-            out.append((m.start(), m.end(), frozenset([("time", hour * 60 + minute)])))
+            written = frozenset(Decimal(g) for g in m.groups() if g is not None and g.isdigit())
+            out.append((m.start(), m.end(), frozenset([("time", hour * 60 + minute)]), written))
     return out
 
 
@@ -252,10 +262,8 @@ def numbers(text: str) -> Numbers:
     out = Numbers()
     marker = _MARKER.match(plain)
     taken: list[tuple[int, int]] = []
-    for start, end, time in _times(plain):
-        digits = [frozenset(_values(t)) for t in re.findall(r"\d+(?:[.,]\d+)?", plain[start:end])]
-        together = frozenset(v for d in digits for v in d)
-        out.items.append(Number(text[start:end], (time, together)))
+    for start, end, time, written in _times(plain):
+        out.items.append(Number(text[start:end], (time, written)))
         taken.append((start, end))
     for m in _SECTION.finditer(plain):
         if any(s <= m.start() < e for s, e in taken) or (marker and m.start(1) == marker.start(1)):
@@ -347,6 +355,23 @@ def _words(plain: str, into: set[Hashable]) -> None:
             ):
                 into.add(previous + value)  # خمسة وثلاثون, سبعة عشر, thirty-five
         previous = value
+    if any(_maybe_dual(word) for word in _WORD.findall(_MARKS.sub("", plain)) if not word.isascii()):
+        into.add(Decimal(2))
+
+
+_DUAL_PREFIXES = ("وال", "فال", "بال", "كال", "لل", "ال", "و", "ف", "ب", "ل", "ك")
+
+
+def _maybe_dual(word: str) -> bool:
+    """Whether *word* could be a masculine dual (طفلان, صاروخين), which states 2 without a digit.
+
+    The endings ان and ين are also plurals and names (مهندسين, إيران), so a possible dual only lets
+    a 2 on the other side stand; it is never read as a 2 the other side must state."""
+    key = normalize(word)
+    if not key.endswith(("ان", "ين")) or _arabic_word(word) is not None or _scale(word) is not None:
+        return False
+    stem = next((key[len(p):] for p in _DUAL_PREFIXES if key.startswith(p)), key)
+    return len(stem) >= 4
 
 
 _TENS = {Decimal(t) for t in range(20, 100, 10)}

@@ -7,12 +7,25 @@ For every translated segment, each glossary term found in the Arabic
   (:func:`tm.terms.term_found`);
 * **forbidden**: a rendering the glossary rules out is there (:func:`tm.terms.forbidden_found`).
 
-Across the document, a term is **inconsistent** when it occurs in two or more translated
-segments and is rendered correctly (required rendering or an alternative, nothing
-forbidden) in some of them but not in others.  Mixing the required rendering with an
-accepted alternative (a full name, then its acronym) is not an inconsistency.  An
-inconsistency always comes with at least one missing or forbidden rendering; it is
-reported separately because it shows the translator knew the term.
+English is compared with British -ise spellings read as -ize (organisation ~ organization,
+organised ~ organized), the same way on both sides; the change keeps every offset.
+
+Across the document, a term is **inconsistent** (one finding per term) when
+
+* it occurs in two or more translated segments and is rendered correctly (required
+  rendering or an alternative, nothing forbidden) in some of them but not in others:
+  this comes with a missing or forbidden rendering, and is reported separately because
+  it shows the translator knew the term; or
+* occurrences of one Arabic spelling of it are rendered by two or more different accepted
+  renderings, compared case-insensitively ("Revolutionary Guards", then "Islamic
+  Revolutionary Guard Corps").  What goes together is not counted as two renderings: an
+  acronym with anything ("IRGC", "WWII": a full name and its acronym), a short form with
+  the full one (Putin, Vladimir Putin), renderings differing in word endings only
+  (Republican, Republicans; Democrat, Democratic), and a rendering found only inside a
+  longer one ("Revolutionary Guard" in "Islamic Revolutionary Guard Corps").  A segment
+  carrying two renderings is no evidence, since which one renders the term is not known,
+  and different Arabic spellings (سوريا, الجمهورية العربية السورية) may have different
+  renderings.  The finding names the renderings used.
 
 A gate must not pass what it has not read: an untranslated segment (no English, or only
 white space, for Arabic that is not blank) fails the check, since its terms cannot be
@@ -30,6 +43,8 @@ with no pairs, or a line without its tab, is refused with the line number.
 from __future__ import annotations
 
 import json
+import os
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,7 +54,7 @@ from .errors import FormatError, InputError, NotFoundError
 from .formats.termfile import decode_utf8
 from .normalize import normalize
 from .store import Store
-from .terms import Term, TermMatcher, english_has, forbidden_found, term_found
+from .terms import Term, TermMatcher, _spans, forbidden_found, term_key
 
 
 @dataclass
@@ -62,6 +77,7 @@ class TermCheck:
     alternatives: list[str]
     rendered: str | None  # the accepted rendering found in the English, if any
     forbidden: list[str] = field(default_factory=list)
+    renderings: list[str] = field(default_factory=list)  # every accepted rendering found, in glossary order
 
     @property
     def found(self) -> bool:
@@ -77,15 +93,26 @@ class TermCheck:
 
 @dataclass
 class Inconsistency:
-    """A term rendered correctly in some segments and not in others."""
+    """A term rendered correctly in some segments and not in others, or rendered several ways."""
 
     ar: str
     en: str
-    rendered_in: list[int]
-    violated_in: list[int]
+    rendered_in: list[int]  # segments with an accepted rendering and nothing forbidden
+    violated_in: list[int]  # segments where it is missing or forbidden
+    renderings: list[str] = field(default_factory=list)  # the accepted renderings used, first seen first
+
+    @property
+    def message(self) -> str:
+        """The finding as a sentence."""
+        used = ", ".join(f'"{r}"' for r in self.renderings)
+        if self.violated_in:
+            rendered = ", ".join(map(str, self.rendered_in))
+            violated = ", ".join(map(str, self.violated_in))
+            return f'{self.ar} → "{self.en}" is rendered in segment(s) {rendered} but not in {violated}.'
+        return f"{self.ar} is rendered {len(self.renderings)} ways in one document: {used}."
 
     def as_json(self) -> dict[str, Any]:
-        return dict(self.__dict__)
+        return {**self.__dict__, "message": self.message}
 
 
 @dataclass
@@ -155,6 +182,7 @@ def check(pairs: Iterable[Pair | tuple[str, str | None]], terms: Sequence[Term],
     """
     matcher = TermMatcher(terms) if terms else None
     checks: list[TermCheck] = []
+    forms: list[str] = []  # the spelling of each check's term that the Arabic uses
     count = translated = 0
     untranslated: list[int] = []
     for item in pairs:
@@ -168,12 +196,14 @@ def check(pairs: Iterable[Pair | tuple[str, str | None]], terms: Sequence[Term],
         if matcher is None:
             continue
         seen: set[str] = set()
+        english = _spelling(pair.target)
         for hit in matcher.find(pair.source):
             term = hit.term
             key = normalize(term.ar)
             if key in seen:
                 continue
             seen.add(key)
+            renderings = _renderings(term, english)
             checks.append(
                 TermCheck(
                     segment=pair.index,
@@ -181,31 +211,115 @@ def check(pairs: Iterable[Pair | tuple[str, str | None]], terms: Sequence[Term],
                     en=term.en,
                     source_text=hit.text,
                     alternatives=list(term.alternatives),
-                    rendered=_rendered(term, pair.target),
-                    forbidden=list(forbidden_found(term, pair.target)) if term.forbidden else [],
+                    rendered=renderings[0] if renderings else None,
+                    forbidden=_forbidden(term, english),
+                    renderings=renderings,
                 )
             )
-    return CheckReport(count, len(untranslated), checks, _inconsistencies(checks), untranslated,
+            forms.append(_form(term, hit.text))
+    return CheckReport(count, len(untranslated), checks, _inconsistencies(checks, forms), untranslated,
                        allow_untranslated, translated)
 
 
-def _rendered(term: Term, english: str) -> str | None:
-    """The required rendering or accepted alternative of *term* that *english* carries."""
-    if not term_found(term, english):
-        return None
-    return next((r for r in (term.en, *term.alternatives) if english_has(r, english)), None)
+_BRITISH = re.compile(r"(?<=[A-Za-z][a-z])is(?=(?:e|es|ed|ing|ation|ations)\b)")
 
 
-def _inconsistencies(checks: Sequence[TermCheck]) -> list[Inconsistency]:
-    by_term: dict[str, list[TermCheck]] = {}
-    for c in checks:
-        by_term.setdefault(normalize(c.ar), []).append(c)
+def _spelling(text: str) -> str:
+    """*text* with British -ise, -ised, -ising, -isation read as -ize… (same length: offsets hold)."""
+    return _BRITISH.sub("iz", text)
+
+
+def _renderings(term: Term, english: str) -> list[str]:
+    """The accepted renderings of *term* that *english* (already :func:`_spelling`) carries, in
+    glossary order, leaving out one found only inside a longer one found."""
+    found = [(r, _spans(_spelling(r), english)) for r in dict.fromkeys((term.en, *term.alternatives))]
+    found = [(r, spans) for r, spans in found if spans]
+    inside = {(r, s, e) for r, spans in found for s, e in spans
+              for other, others in found if other != r
+              for a, b in others if a <= s and e <= b and (a, b) != (s, e)}
+    return [r for r, spans in found if not all((r, s, e) in inside for s, e in spans)]
+
+
+def _forbidden(term: Term, english: str) -> list[str]:
+    """The forbidden renderings of *term* in *english* (already :func:`_spelling`), as the glossary spells them."""
+    if not term.forbidden:
+        return []
+    spelled: dict[str, str] = {}
+    for r in term.forbidden:
+        spelled.setdefault(_spelling(r), r)
+    probe = Term(term.ar, _spelling(term.en), alternatives=tuple(map(_spelling, term.alternatives)),
+                 forbidden=tuple(spelled))
+    return [spelled[r] for r in forbidden_found(probe, english)]
+
+
+def _form(term: Term, written: str) -> str:
+    """The spelling of *term* (its Arabic or a variant, as a key) that the hit *written* is."""
+    key = term_key(written)
+    for form in sorted((term_key(s) for s in (term.ar, *term.variants)), key=len, reverse=True):
+        if key.endswith(form) or (form.startswith("ال") and key.endswith(form[2:])):
+            return form
+    return term_key(term.ar)
+
+
+def _words(rendering: str) -> tuple[str, ...]:
+    """A rendering as words for comparing renderings: case, hyphens, -ise spellings and a leading "the" aside."""
+    words = tuple(w for w in re.split(r"[\s\-\u2010-\u2015]+", _spelling(rendering).casefold()) if w)
+    return words[1:] if len(words) > 1 and words[0] == "the" else words
+
+
+def _acronym(rendering: str) -> bool:
+    return all(sum(c.isalpha() for c in w) >= 2 and w.upper() == w for w in rendering.split())
+
+
+def _within(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
+    """Whether *short* is a run of *long*'s words (Putin in Vladimir Putin)."""
+    return len(short) < len(long) and any(long[i:i + len(short)] == short for i in range(len(long)))
+
+
+def _inflected(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Whether two renderings differ only in word endings (Republican ~ Republicans ~ Republican Party is
+    not; Democrat ~ Democratic, senators ~ Senate, counter-terrorism ~ countering terrorism are)."""
+    if len(a) != len(b):
+        return False
+    for x, y in zip(a, b, strict=True):
+        common = len(os.path.commonprefix([x, y]))
+        if x != y and (common < 4 or len(x) - common > 3 or len(y) - common > 3):
+            return False
+    return True
+
+
+def _several_ways(renderings: Sequence[set[tuple[str, ...]]]) -> bool:
+    """Whether occurrences of one Arabic spelling, given the worded renderings each segment carries,
+    are rendered in two or more ways.  A short form (Putin) goes with the full one (Vladimir Putin),
+    renderings differing in endings only are one way, and a segment carrying two renderings is no
+    evidence, since which one renders the term is not known."""
+    used = set().union(*renderings)
+    full = {w for w in used if not any(_within(w, other) for other in used)}
+    ways: list[tuple[str, ...]] = []
+    for found in (r & full for r in renderings):
+        if len(found) == 1 and not any(_inflected(next(iter(found)), way) for way in ways):
+            ways.extend(found)
+    return len(ways) >= 2
+
+
+def _inconsistencies(checks: Sequence[TermCheck], forms: Sequence[str]) -> list[Inconsistency]:
+    by_term: dict[str, list[tuple[TermCheck, str]]] = {}
+    for c, form in zip(checks, forms, strict=True):
+        by_term.setdefault(normalize(c.ar), []).append((c, form))
     out = []
     for group in by_term.values():
-        good = [c.segment for c in group if c.ok]
-        bad = [c.segment for c in group if not c.ok]
-        if good and bad:
-            out.append(Inconsistency(group[0].ar, group[0].en, good, bad))
+        good = [c.segment for c, _ in group if c.ok]
+        bad = [c.segment for c, _ in group if not c.ok]
+        by_form: dict[str, list[set[tuple[str, ...]]]] = {}
+        for c, form in group:
+            by_form.setdefault(form, []).append({_words(r) for r in c.renderings if not _acronym(r)})
+        if (good and bad) or any(_several_ways(r) for r in by_form.values()):
+            names: dict[tuple[str, ...], str] = {}
+            for c, _ in group:
+                for r in c.renderings:
+                    names.setdefault(_words(r), r)
+            first = group[0][0]
+            out.append(Inconsistency(first.ar, first.en, good, bad, list(names.values())))
     return out
 
 
