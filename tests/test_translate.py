@@ -59,3 +59,25 @@ def test_past_many_paragraph_units_a_sentence_unit_is_still_found(store: Store):
     assert ranked.index("The sentence unit.") == len(extras)  # every paragraph unit outranks it
     (match,) = Memory(store).lookup([SECOND], threshold=50)
     assert match is not None and match.target == "The sentence unit."
+
+
+def test_segments_without_arabic_are_copied_not_drafted(store: Store):
+    """A URL, an agency tag, a divider or a date in Arabic digits never reaches the engine (it would garble
+    them); with or without an engine it is copied, digits and punctuation in Latin form."""
+
+    class Refuses:
+        name, model, details = "refuses", "none", {}
+
+        def translate(self, requests, *, progress=None):
+            raise AssertionError(f"sent to MT: {[r.source for r in requests]}")
+
+        def source_tokens(self, sources):
+            return [len(s.split()) for s in sources]
+
+    text = "(Reuters)\n\nhttps://example.com/a-b\n\n١٢/٥/٢٠٢٤، ١٠٪\n\n***\n\nـــــ\n"
+    for engine in (None, Refuses()):
+        result = translate_document(store, SourceText(text, "c", None, "0" * 64), engine=engine, terms=[])
+        assert [(r.origin, r.target) for r in result.segments] == [
+            ("copy", "(Reuters)"), ("copy", "https://example.com/a-b"), ("copy", "12/5/2024, 10%"),
+            ("copy", "***"), ("copy", "-----")]
+        assert result.english == "(Reuters)\n\nhttps://example.com/a-b\n\n12/5/2024, 10%\n\n***\n\n-----\n"

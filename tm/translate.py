@@ -4,8 +4,10 @@ For every segment, in order of preference:
 
 1. an exact memory match (same normalised key) reuses the human translation (``tm-exact``);
 2. the best fuzzy match at or above the threshold becomes the draft (``tm-fuzzy``);
-3. otherwise the MT engine drafts it (``mt``), with the glossary's terms enforced;
-4. with ``--engine none`` the segment stays untranslated (``target`` is None).
+3. a segment with no Arabic letter (a URL, ``(Reuters)``, ``***``, a date in digits) is copied, its
+   Arabic digits and punctuation in their Latin forms (``copy``): an MT model only garbles such text;
+4. otherwise the MT engine drafts it (``mt``), with the glossary's terms enforced;
+5. with ``--engine none`` the segment stays untranslated (``target`` is None).
 
 The glossary terms of every segment are reported with whether the draft carries them.
 Nothing is written until every draft is ready; then the document, its segments and
@@ -20,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .engines.base import Engine, Request, TermConstraint
+from .normalize import ARABIC_LETTER
 from .segment import LINE_BREAKS, split
 from .store import Document, Store, current_user
 from .terms import Term, TermHit, TermMatcher, forbidden_found, term_found
@@ -181,7 +184,7 @@ def translate_document(
             if progress:
                 progress(1)
 
-    todo = [r for r in results if r.target is None]
+    todo = _copy([r for r in results if r.target is None], progress)
     if engine is not None and todo:
         _draft(engine, todo, hits, enforce_terms=enforce_terms, progress=progress)
     for res in results:
@@ -228,14 +231,34 @@ def redraft_document(
     matcher = TermMatcher(terms) if terms else None
     sources = [s.source for s in segments]
     hits: list[list[TermHit]] = matcher.find_many(sources) if matcher else [[] for _ in sources]
-    if results:
-        _draft(engine, results, hits, enforce_terms=enforce_terms, progress=progress)
+    todo = _copy(results, progress)
+    if todo:
+        _draft(engine, todo, hits, enforce_terms=enforce_terms, progress=progress)
     for res in results:
         res.terms = term_report(hits[res.index - 1], res.target)
     author = author or current_user()
     with store.transaction() as conn:
         _store(store, conn, results, [s.id for s in segments], author)
     return TranslationResult(document, document.prefix, results)
+
+
+_LATIN_FORMS = str.maketrans({**{chr(0x0660 + i): str(i) for i in range(10)},
+                              **{chr(0x06F0 + i): str(i) for i in range(10)},
+                              "٫": ".", "٬": ",", "٪": "%", "،": ",", "؛": ";", "؟": "?",
+                              "\u0640": "-"})  # a tatweel divider becomes a dash line
+
+
+def _copy(todo: list[SegmentResult], progress: Callable[[int], None] | None) -> list[SegmentResult]:
+    """Copy the segments of *todo* that hold no Arabic letter (see the module docstring); the rest."""
+    rest = []
+    for res in todo:
+        if ARABIC_LETTER.search(res.source):
+            rest.append(res)
+            continue
+        res.target, res.origin = _one_line(res.source.translate(_LATIN_FORMS)), "copy"
+        if progress:
+            progress(1)
+    return rest
 
 
 def _draft(engine: Engine, todo: list[SegmentResult], hits: list[list[TermHit]], *, enforce_terms: bool,
