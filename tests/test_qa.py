@@ -268,7 +268,7 @@ def test_qa_refuses_what_it_cannot_check(tmp_path: Path, monkeypatch: pytest.Mon
     Path("header.tsv").write_text("ar\ten\n", encoding="utf-8")
     Path("adir").mkdir()
     result = run_qa(*args)
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # 1 means problems found
     (line,) = result.output.splitlines()  # one line, no report
     assert line.startswith(message)
 

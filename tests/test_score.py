@@ -152,7 +152,7 @@ def test_file_scores_refuse_bad_input(tmp_path: Path, hyp: str, ref: str, messag
     write(tmp_path / "h", ["a b", "c d"])
     write(tmp_path / "r", ["a b", "c d"])
     write(tmp_path / "short", ["a b"])
-    (tmp_path / "empty").write_text(" \n", encoding="utf-8")
+    (tmp_path / "empty").write_bytes(b"")  # no lines at all (blank lines are a system that output nothing)
     (tmp_path / "latin1").write_bytes("é\n".encode("latin-1").rjust(3, b"x"))
     (tmp_path / "dir").mkdir()
     with pytest.raises(InputError, match=message.replace("(", r"\(").replace(")", r"\)")):

@@ -114,6 +114,12 @@ def _cell(value: Any) -> str:
     return str(value).replace("\n", " ")
 
 
+class CannotCheck(click.ClickException):
+    """An error of a command whose exit 1 means 'problems found' (see :class:`TMGroup`)."""
+
+    exit_code = 2
+
+
 class TMGroup(click.Group):
     """A click group that reports :class:`TMError` as ``Error: message`` and exit 1.
 
@@ -142,7 +148,7 @@ class TMGroup(click.Group):
             return self._invoke(ctx)
         except click.ClickException as exc:
             if ctx.invoked_subcommand in self.gates and exc.exit_code == 1:
-                exc.exit_code = 2
+                raise CannotCheck(exc.message) from None
             raise
 
     def _invoke(self, ctx: click.Context) -> Any:

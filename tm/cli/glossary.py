@@ -298,7 +298,8 @@ def check(target: str, specs: tuple[str, ...], allow_untranslated: bool, as_json
     untranslated segment), or a stored document (its latest corrections, else its
     drafts). Exits 1 when a term's required rendering (or an accepted alternative)
     is missing, a forbidden rendering is used, or a term is inconsistent: rendered
-    as required in some segments and not in others. It also exits 1, without "OK",
+    as required in some segments and not in others, or rendered two or more ways
+    (accepted alternatives mixed, as "Revolutionary Guards" and "IRGC" in one document). It also exits 1, without "OK",
     when a segment is untranslated, since its terms went unchecked; with
     --allow-untranslated those segments are listed but pass, unless every segment
     is untranslated and nothing was checked. Exits 2 when the check cannot be made
@@ -336,9 +337,7 @@ def _echo_report(report: Any) -> None:
         for bad in c.forbidden:
             click.echo(f'Segment {c.segment}: {c.source_text} → forbidden "{bad}" (use {wanted}).')
     for i in report.inconsistencies:
-        good = ", ".join(map(str, i.rendered_in))
-        bad = ", ".join(map(str, i.violated_in))
-        click.echo(f'Inconsistent: {i.ar} → "{i.en}" rendered in segment(s) {good} but not in {bad}.')
+        click.echo(f"Inconsistent: {i.message}")
     if report.nothing_checked:
         click.echo("Nothing was checked: no segment is translated.")
     elif report.untranslated:
