@@ -151,10 +151,13 @@ def test_version_2_rekeys_texts_whose_normalisation_changed(tmp_path: Path):
     with Store.open(path) as store:
         with store.transaction() as conn:
             add_unit(conn, source=urdu, target="The government delegation arrived.", origin="import")
+            add_unit(conn, source="2) انتهى الاجتماع بلا نتيجة.", target="2) The meeting ended.", origin="human")
         _add_doc(store)
     old_key = "وصل وفد الحكومۃ الي العاصمۃ \u2066cnn\u2069 اليوم لاجراء محادثات مطوله"  # version 1's key
     conn = sqlite3.connect(path)
-    conn.execute("UPDATE memory_units SET key = ?, key_hash = ?", (old_key, key_hash(old_key)))
+    conn.execute("UPDATE memory_units SET key = ?, key_hash = ? WHERE id = 1", (old_key, key_hash(old_key)))
+    item = "2) انتهى الاجتماع بلا نتيجه."  # version 1 keyed list items with their marker
+    conn.execute("UPDATE memory_units SET key = ?, key_hash = ? WHERE id = 2", (item, key_hash(item)))
     conn.execute("UPDATE segments SET key = ? WHERE idx = 1", (old_key,))
     conn.execute("UPDATE segments SET source = ? WHERE idx = 1", (urdu,))
     conn.execute("PRAGMA user_version = 1")
@@ -162,7 +165,9 @@ def test_version_2_rekeys_texts_whose_normalisation_changed(tmp_path: Path):
     conn.close()
     with Store.open(path) as store:
         assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
-        assert store.db.execute("SELECT key FROM memory_units").fetchone()[0] == normalize(plain)
+        assert store.db.execute("SELECT key FROM memory_units WHERE id = 1").fetchone()[0] == normalize(plain)
+        (item_match,) = Memory(store).lookup(["انتهى الاجتماع بلا نتيجة."])
+        assert item_match is not None and (item_match.kind, item_match.target) == ("exact", "The meeting ended.")
         assert store.db.execute("SELECT key FROM segments WHERE idx = 1").fetchone()[0] == normalize(plain)
         exact, same, fuzzy = Memory(store).lookup([plain, urdu, plain.replace("اليوم", "أمس")])
         assert exact is not None and exact.kind == "exact" and same is not None and same.score == 100

@@ -41,6 +41,7 @@ from . import fuzzy
 from .carry import carry
 from .errors import InputError
 from .keys import batch_keys, key, key_hash, words
+from .markers import body, mark, unmark
 from .store import Store, now
 
 if TYPE_CHECKING:
@@ -112,6 +113,11 @@ def _check_origin(origin: str) -> None:
         raise ValueError(f"origin must be one of {', '.join(ORIGINS)}, not {origin!r}")
 
 
+def unit_key(source: str) -> str:
+    """The memory's matching key of *source*: its normalised text after any list marker (:mod:`tm.markers`)."""
+    return key(body(source))
+
+
 def add_unit(
     conn: sqlite3.Connection,
     *,
@@ -126,7 +132,7 @@ def add_unit(
 ) -> int | None:
     """Add one unit inside *conn*'s transaction and index it; its id, or None if the pair is there already."""
     _check_origin(origin)
-    k = key(source)
+    k = unit_key(source)
     props_json = json.dumps(props, ensure_ascii=False) if props else None
     cur = conn.execute(
         _INSERT,
@@ -181,7 +187,7 @@ def import_units(
                     batch.append(u)
                     batch += (parts := sentence_units(u))
                     pieces += len(parts)
-                keys = batch_keys([u.source for u in batch])
+                keys = batch_keys([body(u.source) for u in batch])
                 rows = []
                 for i, (u, k) in enumerate(zip(batch, keys, strict=True), start=1):
                     origin, who, when = _provenance(u.props, author, created)
@@ -317,7 +323,7 @@ class Memory:
         """
         if not text.strip():
             return []
-        k = key(text)
+        k = unit_key(text)
         exact = self._exact(text, k)[:limit]
         found = [self._match(row, score, "exact") for row, score in exact]
         if len(found) < limit and min_score <= 98:
@@ -330,11 +336,13 @@ class Memory:
         return found
 
     def _lookup(self, source: str, threshold: float) -> MemoryMatch | None:
-        k = key(source)
+        k = unit_key(source)
         exact = self._exact(source, k)
         if exact:
             row, score = exact[0]
-            return self._match(row, score, "exact")  # the threshold is for fuzzy matches
+            found = self._match(row, score, "exact")  # the threshold is for fuzzy matches
+            found.target = mark(source, unmark(found.source, found.target))
+            return found
         if threshold > 98:
             return None
         match = None
@@ -347,8 +355,9 @@ class Memory:
                 break
         if match is None:
             return None
-        carried = carry(source, match.source, match.target)
-        match.target, match.numbers, match.number_warnings = carried.target, carried.numbers, carried.warnings
+        carried = carry(body(source), body(match.source), unmark(match.source, match.target))
+        match.target = mark(source, carried.target)
+        match.numbers, match.number_warnings = carried.numbers, carried.warnings
         return match
 
     def _exact(self, source: str, k: str) -> list[tuple[tuple[Any, ...], float]]:

@@ -130,18 +130,23 @@ _REKEYED_2 = "\u06c1\u06c2\u06c3\u06be\u06c0\u06d2\u202a\u202b\u202c\u202d\u202e
 
 
 def _m002_rekey(db: sqlite_utils.Database) -> None:
-    """Keys of texts holding characters that normalisation now folds (see :data:`_REKEYED_2`), recomputed
-    so that a stored text still matches itself; the memory's fuzzy index is rebuilt if a unit changed."""
+    """Keys of texts holding characters that normalisation now folds (see :data:`_REKEYED_2`), and of memory
+    units that start with a list marker (now keyed without it: :mod:`tm.markers`), recomputed so that a
+    stored text still matches itself; the memory's fuzzy index is rebuilt if a unit changed."""
     from . import fuzzy
     from .keys import key, key_hash
+    from .markers import split_marker
+    from .memory import unit_key
 
     def affected(table: str, column: str) -> list[tuple[int, str]]:
         test = " OR ".join(f"instr({column}, char({ord(c)}))" for c in _REKEYED_2)
         return db.execute(f"SELECT id, {column} FROM {table} WHERE {test}").fetchall()
 
-    units = affected("memory_units", "source")
+    rekeyed = set(_REKEYED_2)
+    units = [(i, text) for i, text in db.execute("SELECT id, source FROM memory_units")
+             if split_marker(text)[0] or not rekeyed.isdisjoint(text)]
     db.conn.executemany("UPDATE memory_units SET key = ?, key_hash = ? WHERE id = ?",
-                        [(key(text), key_hash(key(text)), i) for i, text in units])
+                        [(unit_key(text), key_hash(unit_key(text)), i) for i, text in units])
     db.conn.executemany("UPDATE segments SET key = ? WHERE id = ?",
                         [(key(text), i) for i, text in affected("segments", "source")])
     db.conn.executemany("UPDATE OR IGNORE glossary_entries SET key = ? WHERE id = ?",

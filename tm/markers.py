@@ -1,0 +1,59 @@
+"""List markers at the start of a segment: a bullet (``_`` ``-`` ``•`` ``*``), a number (``1)`` ``1.``
+``1-`` ``١)`` ``(2)``) or a letter (``(أ)`` ``ب)`` ``(a)``).
+
+Segmentation keeps a bullet line or numbered item whole, marker included (the layout is the
+article's).  The memory matches what follows the marker: ``1) انتهى الاجتماع.`` and
+``انتهى الاجتماع.`` are the same sentence, and a reused translation takes the segment's own
+marker, written in Latin form (:func:`latin_marker`), in place of the unit's (:func:`unmark`,
+:func:`mark`).
+"""
+
+from __future__ import annotations
+
+import re
+
+_DIGITS = "0-9\u0660-\u0669\u06f0-\u06f9"
+_AR_LETTERS = "\u0623\u0627\u0628\u062c\u062f\u0647\u0648\u0632\u062d\u0637\u064a"  # أ ا ب ج د ه و ز ح ط ي
+_MARKER = re.compile(
+    "[ \\t]*(?:"
+    "[_•*·▪◦‣⁃]|[-–—](?![" + _DIGITS + "])"  # bullets (a dash before a digit is a minus sign)
+    "|\\(?[" + _DIGITS + "]{1,3}[).\\-–](?![" + _DIGITS + "])"  # 1) 1. 1- (1) ١)  (not 1.5 or 1-2)
+    "|\\([" + _DIGITS + "]{1,3}\\)"
+    "|\\(?[" + _AR_LETTERS + "a-z]\\)"  # (أ) ب) (a) b)
+    ")[ \\t]*"
+)
+_LATIN = str.maketrans(
+    {**{chr(0x0660 + i): str(i) for i in range(10)}, **{chr(0x06F0 + i): str(i) for i in range(10)},
+     **dict(zip("أابجدهوزحطي", "aabcdefghij", strict=True))}
+)
+
+
+def split_marker(text: str) -> tuple[str, str]:
+    """(*text*'s leading list marker with the spaces around it, the rest); ``("", text)`` when it has none,
+    or when nothing but the marker would be left."""
+    m = _MARKER.match(text)
+    if not m or not text[m.end():].strip():
+        return "", text
+    return text[: m.end()], text[m.end():]
+
+
+def body(text: str) -> str:
+    """*text* without its leading list marker."""
+    return split_marker(text)[1]
+
+
+def latin_marker(marker: str) -> str:
+    """An Arabic-side marker as the English side writes it: ``١) `` → ``1) ``, ``(أ) `` → ``(a) ``."""
+    return marker.translate(_LATIN)
+
+
+def unmark(unit_source: str, target: str) -> str:
+    """A memory unit's *target* without the marker it repeats from *unit_source* (as it is if the source
+    has none)."""
+    return split_marker(target)[1].lstrip() if split_marker(unit_source)[0] else target
+
+
+def mark(segment: str, target: str) -> str:
+    """*target* (a reused translation without marker) with *segment*'s own marker, in Latin form."""
+    mine = split_marker(segment)[0]
+    return latin_marker(mine).lstrip() + target.lstrip() if mine else target
