@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from tm import fuzzy
 from tm.formats.tmx import TMUnit
 from tm.keys import batch_keys, batch_words, key, words
-from tm.memory import add_unit, import_units
+from tm.memory import add_unit, import_units, unit_key
 from tm.normalize import normalize
 from tm.store import Store
 
@@ -138,7 +138,7 @@ def test_search_finds_the_best_score_of_a_full_scan(un_store: Store, threshold: 
 
 
 def test_search_returns_the_limit_best_in_order(un_store: Store) -> None:
-    q = words(key(_un_lines(10)[3]))
+    q = words(unit_key(_un_lines(10)[3]))  # the memory keys a numbered paragraph without "10- "
     found = fuzzy.search(un_store.db.conn, q, threshold=10, limit=5)
     scores = [s for s, _, _ in found]
     keys = [k for (k,) in un_store.db.execute("SELECT key FROM memory_units")]
