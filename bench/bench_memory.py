@@ -34,7 +34,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench import corpus  # noqa: E402
 from tm import memory  # noqa: E402
 from tm.formats.tabular import read_tabular  # noqa: E402
-from tm.keys import key, words  # noqa: E402
+from tm.keys import words  # noqa: E402
+from tm.memory import unit_key  # noqa: E402  (the key the memory matches on: no list marker)
 from tm.store import Store  # noqa: E402
 
 KINDS = ("exact", "light", "medium", "unrelated")
@@ -85,14 +86,14 @@ class BruteForce:
         return "".join(out)
 
     def best(self, query: str) -> tuple[float, int]:
-        coded = self.code(words(key(query)))
+        coded = self.code(words(unit_key(query)))
         found = process.extractOne(
             coded, self.coded, scorer=Levenshtein.normalized_similarity, processor=None
         )
         return (100.0 * found[1], self.ids[found[2]]) if found else (0.0, 0)
 
     def best_chars(self, query: str) -> float:
-        found = process.extractOne(key(query), self.keys, scorer=fuzz.ratio, processor=None)
+        found = process.extractOne(unit_key(query), self.keys, scorer=fuzz.ratio, processor=None)
         return found[1] if found else 0.0
 
 
@@ -160,7 +161,7 @@ def run_size(
             if score >= THRESHOLD:
                 total += 1
                 index_score = (
-                    100.0 * Levenshtein.normalized_similarity(words(key(q)), words(key(m.source)))
+                    100.0 * Levenshtein.normalized_similarity(words(unit_key(q)), words(unit_key(m.source)))
                     if m
                     else -1.0
                 )
