@@ -52,3 +52,13 @@ def test_imported_list_items_are_keyed_without_their_marker(store: Store) -> Non
     import_units(store, [TMUnit("(ب) " + SENTENCE, "(b) " + ENGLISH, 1)], file="items.tsv", author="desk")
     (found,) = Memory(store).lookup([SENTENCE])
     assert found is not None and (found.kind, found.target) == ("exact", ENGLISH)
+
+
+def test_only_the_units_own_marker_is_taken_off_its_target() -> None:
+    """A target that does not repeat the marker keeps its text (10-year-old is no marker of 1))."""
+    child = "1) قتل طفل في العاشرة من عمره."
+    assert unmark(child, "10-year-old child killed.") == "10-year-old child killed."
+    assert unmark(child, "1) A child of ten killed.") == "A child of ten killed."
+    assert unmark("أ) انتهى الاجتماع.", "A) The meeting ended.") == "The meeting ended."
+    assert mark("ب) انتهى الاجتماع.", unmark("أ) انتهى الاجتماع.", "A) The meeting ended.")) == "b) The meeting ended."
+    assert unmark("_ نص", "- Text") == "Text" and unmark("1) نص", "2) Text") == "2) Text"

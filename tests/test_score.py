@@ -237,9 +237,10 @@ def test_an_engine_redrafting_a_segment_counts_once(store: Store) -> None:
     bleu = {m.metric: m for m in result.comparisons[0].metrics}["bleu"]
     assert bleu.a == pytest.approx(groups["ea"].scores.bleu)
     assert not {w.draft for w in result.worst} & (set(old) - set(new))
-    by_model = score.score_store(store, by="model", auto_compare=False)
+    by_model = score.score_store(store, by="model", auto_compare=False, worst=200)
     assert [(g.key, g.drafts) for g in by_model.groups] == [("m", len(SHORT)), ("m1", len(SHORT)),
                                                               ("m2", len(SHORT))]
+    assert {w.draft for w in by_model.worst} & (set(old) - set(new))  # the first model's drafts count there
 
 
 def test_a_draft_accepted_unchanged_counts(store: Store) -> None:

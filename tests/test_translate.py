@@ -81,3 +81,25 @@ def test_segments_without_arabic_are_copied_not_drafted(store: Store):
             ("copy", "(Reuters)"), ("copy", "https://example.com/a-b"), ("copy", "12/5/2024, 10%"),
             ("copy", "***"), ("copy", "-----")]
         assert result.english == "(Reuters)\n\nhttps://example.com/a-b\n\n12/5/2024, 10%\n\n***\n\n-----\n"
+
+
+def test_a_redraft_does_not_copy_a_copied_segment_again(store: Store):
+    """Each redraft drafts the Arabic segments again (beside the earlier drafts) but a URL copied once
+    keeps its one copy."""
+    from tm.engines.base import Draft
+    from tm.translate import redraft_document
+
+    class Upper:
+        name, model, details = "upper", "m", {}
+
+        def translate(self, requests, *, progress=None):
+            return [Draft(f"draft {len(r.source)}") for r in requests]
+
+    text = "قال الرئيس إن المحادثات مثمرة.\n\nhttps://example.com/a\n"
+    doc = translate_document(store, SourceText(text, "r", None, "0" * 64), engine=Upper(), terms=[]).document
+    for _ in range(2):
+        again = redraft_document(store, doc, engine=Upper())
+        assert [r.origin for r in again.segments] == ["mt", "copy"]
+    first, url = store.segments(doc)
+    assert [t.origin for t in first.translations] == ["mt", "mt", "mt"]
+    assert [(t.origin, t.text) for t in url.translations] == [("copy", "https://example.com/a")]

@@ -552,3 +552,26 @@ def test_xliff_20_a_unit_with_a_prefilled_segment_is_unreviewed(store: Store, tm
                               "</segment></unit>")  # fmt: skip
     result = import_xliff(store, path)
     assert (result.updated, result.unreviewed) == (0, 1)
+
+
+def test_copied_segments_round_trip_and_only_edited_targets_are_scored_ahead(
+        store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A segment without Arabic (a URL) is its own translation, not 'without a target'; scoring ahead of
+    the transaction touches only the targets the desk changed."""
+    from tm import stats
+    from tm.translate import translate_document
+    from tm.workflow import SourceText
+
+    text = "قال الرئيس إن المحادثات مثمرة.\n\nhttps://example.com/a\n\nوأضاف أن الاجتماع انتهى.\n"
+    doc = translate_document(store, SourceText(text, "c", None, "0" * 64), engine=None, terms=[]).document
+    segs = store.segments(doc)
+    with store.transaction() as conn:
+        store.add_translation(conn, segs[0].id, origin="mt", text="The president said talks went well.")
+        store.add_translation(conn, segs[2].id, origin="mt", text="He added the meeting ended.")
+    write_xliff(doc.name, store.segments(doc), tmp_path / "c.xlf")
+    path = _edit(tmp_path / "c.xlf", {1: "The president said the talks were fruitful."})
+    real, scored = stats.pair_stats, []
+    monkeypatch.setattr(stats, "pair_stats", lambda h, r: scored.append(list(h)) or real(h, r))
+    result = import_xliff(store, path)
+    assert (result.updated, result.unchanged, result.untranslated) == (1, 2, 0)  # the URL: unchanged
+    assert scored == [["The president said talks went well."]]  # only the edited target, ahead of the write

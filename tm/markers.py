@@ -19,7 +19,7 @@ _MARKER = re.compile(
     "[_•*·▪◦‣⁃]|[-–—](?![" + _DIGITS + "])"  # bullets (a dash before a digit is a minus sign)
     "|\\(?[" + _DIGITS + "]{1,3}[).\\-–](?![" + _DIGITS + "])"  # 1) 1. 1- (1) ١)  (not 1.5 or 1-2)
     "|\\([" + _DIGITS + "]{1,3}\\)"
-    "|\\(?[" + _AR_LETTERS + "a-z]\\)"  # (أ) ب) (a) b)
+    "|\\(?[" + _AR_LETTERS + "a-zA-Z]\\)"  # (أ) ب) (a) B)
     ")[ \\t]*"
 )
 _LATIN = str.maketrans(
@@ -48,9 +48,19 @@ def latin_marker(marker: str) -> str:
 
 
 def unmark(unit_source: str, target: str) -> str:
-    """A memory unit's *target* without the marker it repeats from *unit_source* (as it is if the source
-    has none)."""
-    return split_marker(target)[1].lstrip() if split_marker(unit_source)[0] else target
+    """A memory unit's *target* without the marker it repeats from *unit_source*: only the same marker
+    (``1)`` for ``١)``, ``A)`` or ``a)`` for ``أ)``, any bullet for a bullet), else the target as it is."""
+    theirs = split_marker(unit_source)[0]
+    if not theirs:
+        return target
+    marker, rest = split_marker(target)
+    return rest.lstrip() if marker and _same(theirs, marker) else target
+
+
+def _same(source_marker: str, target_marker: str) -> bool:
+    a, b = latin_marker(source_marker).strip().casefold(), target_marker.strip().casefold()
+    bullet = "_•*·▪◦‣⁃-–—"
+    return a == b or (a in bullet and b in bullet)
 
 
 def mark(segment: str, target: str) -> str:

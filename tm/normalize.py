@@ -127,7 +127,7 @@ def ascii_digits(text: str) -> str:
 #: An Arabic letter (not a digit, mark, tatweel or punctuation): the Arabic block, its supplements, presentation forms.
 ARABIC_LETTER = re.compile(
     "[\u0620-\u063f\u0641-\u064a\u066e-\u06d3\u06d5\u06ee\u06ef\u06fa-\u06fc\u06ff\u0750-\u077f\u08a0-\u08c9"
-    "\ufb50-\ufdfb\ufe70-\ufefc]"
+    "\ufb50-\ufdfd\ufe70-\ufefc]"
 )
 
 

@@ -298,7 +298,7 @@ def score_store(
     if by:
         result.groups = _groups(rows, by)
     doc_id = document.id if document else None
-    result.worst = worst_segments(store, origins=origins, doc_id=doc_id, limit=worst)
+    result.worst = worst_segments(store, origins=origins, doc_id=doc_id, limit=worst, unique=dimension)
     if terms and terms_limit is not None and len(rows.draft_ids) > terms_limit:
         result.terms_note = (f"Term accuracy was not computed for {len(rows.draft_ids)} drafts; "
                              "name a glossary with --glossary to compute it.")
@@ -334,13 +334,15 @@ def _compare(rows: _Rows, dimension: str, pairs: Sequence[tuple[str, str]], test
 
 
 def worst_segments(store: Store, *, origins: Sequence[str] = ("mt",), doc_id: int | None = None,
-                   limit: int = 10) -> list[WorstSegment]:
-    """The *limit* changed drafts with the highest HTER (then lowest BLEU)."""
+                   limit: int = 10, unique: str = "engine") -> list[WorstSegment]:
+    """The *limit* changed drafts with the highest HTER (then lowest BLEU), of each segment's drafts from
+    one engine (or, with *unique* ``"model"``, one model) only the latest."""
     if limit <= 0:
         return []
+    same = "later.model IS ds.model" if unique == "model" else "later.engine IS ds.engine"
     where = [f"ds.origin IN ({', '.join('?' * len(origins))})", "ds.unchanged = 0",
              "NOT EXISTS (SELECT 1 FROM draft_stats later WHERE later.segment_id = ds.segment_id AND "
-             "later.origin = ds.origin AND later.engine IS ds.engine AND later.draft_id > ds.draft_id)"]
+             f"later.origin = ds.origin AND {same} AND later.draft_id > ds.draft_id)"]
     params: list[Any] = list(origins)
     if doc_id is not None:
         where.append("ds.doc_id = ?")

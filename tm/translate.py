@@ -237,8 +237,10 @@ def redraft_document(
     for res in results:
         res.terms = term_report(hits[res.index - 1], res.target)
     author = author or current_user()
-    with store.transaction() as conn:
-        _store(store, conn, results, [s.id for s in segments], author)
+    copied = {s.id for s in store.segments(document) if any(t.origin == "copy" for t in s.translations)}
+    keep = [(r, s.id) for r, s in zip(results, segments, strict=True) if not (r.origin == "copy" and s.id in copied)]
+    with store.transaction() as conn:  # a segment copied before is not copied again
+        _store(store, conn, [r for r, _ in keep], [i for _, i in keep], author)
     return TranslationResult(document, document.prefix, results)
 
 

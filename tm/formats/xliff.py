@@ -30,6 +30,7 @@ from typing import IO, TYPE_CHECKING, Any
 from lxml import etree
 
 from ..errors import ConflictError, FormatError, NotFoundError, TMError
+from ..normalize import ARABIC_LETTER
 from ..segment import LINE_BREAKS
 from ._xml import (
     XML_LANG,
@@ -310,6 +311,11 @@ def _same_text(text: str) -> str:
     return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
+def _untranslated(unit: XliffSegment, target: str) -> bool:
+    """No target, or the Arabic source copied (a segment without Arabic, as a URL, is its own translation)."""
+    return not target or (target == unit.source.strip() and ARABIC_LETTER.search(target) is not None)
+
+
 def _score_ahead(store: Store, name: str) -> Any:
     """Quality statistics of the file's edited targets, before the import's transaction (which
     uses them when nothing changed meanwhile): scoring long segments must not hold the write lock.
@@ -321,7 +327,7 @@ def _score_ahead(store: Store, name: str) -> Any:
     try:
         for unit in iter_xliff(name):
             target = (unit.target or "").strip()
-            if not unit.document or not target or target == unit.source.strip():
+            if not unit.document or _untranslated(unit, target):
                 continue
             if unit.document not in docs:
                 try:
@@ -329,7 +335,13 @@ def _score_ahead(store: Store, name: str) -> Any:
                 except TMError:
                     docs[unit.document] = None
             doc = docs[unit.document]
-            if doc is not None:
+            if doc is None:
+                continue
+            try:  # a target the store already holds is no correction to score (unchanged, approved)
+                stored = {t.text.strip() for t in store.segment(doc, unit.index).translations}
+            except TMError:
+                continue
+            if target not in stored:
                 wanted.append((doc, unit.index, target))
     except TMError:
         return {}  # the import itself reports what is wrong with the file
@@ -348,7 +360,7 @@ def import_xliff(
     target; any other state (``needs-review-translation``, ``new``, 2.0's ``initial``, ``x-…`` or
     none) leaves it a proposal.  Each unit is:
 
-    * *untranslated* when its target is missing, empty or a copy of the source (in 2.0, when
+    * *untranslated* when its target is missing, empty or a copy of an Arabic source (in 2.0, when
       any of its segments has no target);
     * *unreviewed* when its target is not the current translation and a tool pre-filled it
       without anyone confirming it (state ``new``, ``needs-translation`` or 2.0's ``initial``
@@ -390,7 +402,7 @@ def import_xliff(
             seen.add((doc.name, unit.index))
             segment = _segment(store, doc, unit, name)
             target = (unit.target or "").strip()
-            if not target or target == unit.source.strip():
+            if _untranslated(unit, target):
                 result.untranslated += 1
                 continue
             kind, approved = _decide(unit, segment, target)
