@@ -172,3 +172,43 @@ def test_version_2_rekeys_texts_whose_normalisation_changed(tmp_path: Path):
         exact, same, fuzzy = Memory(store).lookup([plain, urdu, plain.replace("اليوم", "أمس")])
         assert exact is not None and exact.kind == "exact" and same is not None and same.score == 100
         assert fuzzy is not None and fuzzy.kind == "fuzzy"
+
+
+def test_version_2_merges_a_glossary_entry_whose_new_key_is_taken_and_rekeys_presentation_forms(tmp_path: Path):
+    """An entry spelt with Urdu heh (a key of its own in version 1) folds onto the entry with Arabic heh:
+    it is merged into it, never left behind with a key nothing can reach; a memory unit written in
+    presentation forms of Urdu letters still matches itself."""
+    import json
+    import sqlite3
+
+    from tm import glossary
+    from tm.keys import key_hash
+    from tm.memory import Memory, add_unit
+    from tm.terms import Term
+
+    path = tmp_path / "old.db"
+    urdu = "حزب اللہ"
+    shaped = "قال \ufba6\ufba7 الرئيس إن المحادثات مثمرة جدا"  # heh goal in presentation forms
+    with Store.open(path) as store:
+        glossary.add(store, "political", Term("حزب الله", "Hezbollah", forbidden=("Party of God",)), force=True)
+        with store.transaction() as conn:
+            conn.execute("INSERT INTO glossary_entries (glossary_id, ar, en, key, variants, alternatives, forbidden, "
+                         "created) SELECT glossary_id, ?, 'Hizbullah', ?, '[]', '[]', '[\"Hezbollah party\"]', "
+                         "created FROM glossary_entries WHERE ar = 'حزب الله'", (urdu, urdu))
+            add_unit(conn, source=shaped, target="The president said the talks were fruitful.", origin="import")
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE memory_units SET key = ?, key_hash = ?", (shaped, key_hash(shaped)))
+    conn.execute("PRAGMA user_version = 1")
+    conn.commit()
+    conn.close()
+    with Store.open(path) as store:
+        rows = store.db.execute("SELECT ar, en, variants, alternatives, forbidden FROM glossary_entries "
+                                "WHERE ar IN (?, ?)", ("حزب الله", urdu)).fetchall()
+        assert len(rows) == 1
+        ar, en, variants, alternatives, forbidden = rows[0]
+        assert (ar, en) == ("حزب الله", "Hezbollah") and urdu in json.loads(variants)
+        assert "Hizbullah" in json.loads(alternatives)
+        assert set(json.loads(forbidden)) == {"Party of God", "Hezbollah party"}
+        assert glossary.show(store, "political", urdu).en == "Hezbollah"
+        (found,) = Memory(store).lookup([shaped])
+        assert found is not None and found.score == 100

@@ -125,32 +125,52 @@ def _m001_initial(db: sqlite_utils.Database) -> None:
     )
 
 
-# characters whose key changed in version 2: Urdu heh and yeh forms, bidi embeddings and isolates, ZWSP, WJ
-_REKEYED_2 = "\u06c1\u06c2\u06c3\u06be\u06c0\u06d2\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200b\u2060"
-
-
 def _m002_rekey(db: sqlite_utils.Database) -> None:
-    """Keys of texts holding characters that normalisation now folds (see :data:`_REKEYED_2`), and of memory
-    units that start with a list marker (now keyed without it: :mod:`tm.markers`), recomputed so that a
-    stored text still matches itself; the memory's fuzzy index is rebuilt if a unit changed."""
+    """Every stored key recomputed with version 2's rules (Urdu ۃ ہ ھ ۀ ے and their presentation forms,
+    bidi embeddings and isolates, ZWSP; memory units keyed without their list marker, :mod:`tm.markers`),
+    so that a stored text still matches itself; the memory's fuzzy index is rebuilt if a unit changed.
+    A glossary entry whose new key another entry of its glossary holds is merged into that entry (its
+    spelling a variant, its English an accepted alternative, its forbidden renderings added)."""
+    import json
+
     from . import fuzzy
-    from .keys import key, key_hash
-    from .markers import split_marker
-    from .memory import unit_key
+    from .keys import batch_keys, key_hash
+    from .markers import body
 
-    def affected(table: str, column: str) -> list[tuple[int, str]]:
-        test = " OR ".join(f"instr({column}, char({ord(c)}))" for c in _REKEYED_2)
-        return db.execute(f"SELECT id, {column} FROM {table} WHERE {test}").fetchall()
+    def changed(sql: str, text: Callable[[str], str]) -> list[tuple[int, str]]:
+        out: list[tuple[int, str]] = []
+        cursor = db.conn.execute(sql)
+        while rows := cursor.fetchmany(50_000):
+            keys = batch_keys([text(r[1]) for r in rows])
+            out += [(r[0], k) for r, k in zip(rows, keys, strict=True) if k != r[2]]
+        return out
 
-    rekeyed = set(_REKEYED_2)
-    units = [(i, text) for i, text in db.execute("SELECT id, source FROM memory_units")
-             if split_marker(text)[0] or not rekeyed.isdisjoint(text)]
+    units = changed("SELECT id, source, key FROM memory_units", body)
     db.conn.executemany("UPDATE memory_units SET key = ?, key_hash = ? WHERE id = ?",
-                        [(unit_key(text), key_hash(unit_key(text)), i) for i, text in units])
+                        [(k, key_hash(k), i) for i, k in units])
     db.conn.executemany("UPDATE segments SET key = ? WHERE id = ?",
-                        [(key(text), i) for i, text in affected("segments", "source")])
-    db.conn.executemany("UPDATE OR IGNORE glossary_entries SET key = ? WHERE id = ?",
-                        [(key(text), i) for i, text in affected("glossary_entries", "ar")])
+                        [(k, i) for i, k in changed("SELECT id, source, key FROM segments", str)])
+    for entry_id, new_key in changed("SELECT id, ar, key FROM glossary_entries", str):
+        gid, ar, en, variants, alternatives, forbidden = db.conn.execute(
+            "SELECT glossary_id, ar, en, variants, alternatives, forbidden FROM glossary_entries WHERE id = ?",
+            (entry_id,)).fetchone()
+        other = db.conn.execute("SELECT id, en, variants, alternatives, forbidden FROM glossary_entries "
+                                "WHERE glossary_id = ? AND key = ?", (gid, new_key)).fetchone()
+        if other is None:
+            db.conn.execute("UPDATE glossary_entries SET key = ? WHERE id = ?", (new_key, entry_id))
+            continue
+        keep_id, keep_en, keep_variants, keep_alternatives, keep_forbidden = other
+        merged_variants = list(dict.fromkeys([*json.loads(keep_variants), ar, *json.loads(variants)]))
+        accepted = [*json.loads(keep_alternatives), en, *json.loads(alternatives)]
+        merged_alternatives = list(dict.fromkeys(a for a in accepted if a.casefold() != keep_en.casefold()))
+        allowed = {a.casefold() for a in [keep_en, *merged_alternatives]}
+        merged_forbidden = list(dict.fromkeys(f for f in [*json.loads(keep_forbidden), *json.loads(forbidden)]
+                                              if f.casefold() not in allowed))
+        db.conn.execute("UPDATE glossary_entries SET variants = ?, alternatives = ?, forbidden = ? WHERE id = ?",
+                        (json.dumps(merged_variants, ensure_ascii=False),
+                         json.dumps(merged_alternatives, ensure_ascii=False),
+                         json.dumps(merged_forbidden, ensure_ascii=False), keep_id))
+        db.conn.execute("DELETE FROM glossary_entries WHERE id = ?", (entry_id,))
     if units:
         fuzzy.rebuild(db.conn)
 
