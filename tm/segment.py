@@ -101,8 +101,8 @@ _ROMAN_MARKER = re.compile(r"(?:[-_•*·▪◦‣⁃–—][ \t]*)?\(?(?i:(?=[i
 _TASHKEEL = str.maketrans(dict.fromkeys(["\u0670", *map(chr, range(0x064B, 0x0660))]))
 _BARE = _TASHKEEL | str.maketrans({"\u0623": "\u0627", "\u0625": "\u0627", "\u0622": "\u0627", "\u0640": None})
 _ABBREVIATION_WINDOW = 40
-_CLAUSE_WINDOW = 80  # how far a reporting clause is read for the "أن" that makes it a sentence of its own
-_CLAUSE_WORDS = 5
+_CLAUSE_WINDOW = 160  # how far a reporting clause is read for the "أن" that makes it a sentence of its own
+_CLAUSE_WORDS = 12
 
 # Compared after tashkeel and tatweel are dropped, أ إ آ written ا and Latin case folded.
 # (No بي for B: "اتصل بي." ends sentences.)
@@ -122,6 +122,7 @@ ABBREVIATIONS = frozenset(
 PROCLITIC_ABBREVIATIONS = frozenset(
     [p + a for p in "وفبلك" for a in ("د", "أ", "ص", "ج", "هـ", "ق.م")] + [p + "م" for p in "وفب"]
 )
+AMBIGUOUS_PROCLITIC = frozenset(["ود", "لص", "بد"])  # affection, thief, (لا) بد
 # The first word of a reporting clause after a closing quote, compared bare: "…؟" تساءلت.
 REPORTING_VERBS = frozenset(
     """
@@ -247,12 +248,19 @@ def _reporting_clause(text: str, pos: int, end: int, quoted: bool) -> bool:
         skip, that = 2, _THAT  # "…!" كما أضاف هاميل.   "…" هذا ما صرح به
     else:
         return False
+    if clause[skip - 1][0].endswith(":"):  # "…؟" قال: "نعم…": a new quotation is announced
+        return False
     previous = ""
     for word, plain in clause[skip:]:
         if word.endswith(":") or plain in that and previous != "سي":  # سي إن إن is CNN
             return False
         previous = plain
     return True
+
+
+def _token_start(dot: int, token: str) -> int:
+    """Where *token*, the word that ends at *dot*, starts."""
+    return dot - len(token)
 
 
 def _after_abbreviation_or_marker(text: str, seg_start: int, dot: int, line_start: int, word: int, end: int) -> bool:
@@ -267,11 +275,14 @@ def _after_abbreviation_or_marker(text: str, seg_start: int, dot: int, line_star
         return not following or following[0][1].translate(_BARE) not in SENTENCE_OPENERS
     if bare.casefold() in ABBREVIATIONS or _INITIALS.fullmatch(bare):
         return True
-    if word_only.translate(_TASHKEEL) in PROCLITIC_ABBREVIATIONS:  # "بحضور د. علي ود. حسن"
-        return True
-    token_start = dot - len(token)
+    proclitic = word_only.translate(_TASHKEEL)
+    if proclitic in PROCLITIC_ABBREVIATIONS:  # "بحضور د. علي ود. حسن"
+        # ود لص بد are words too ("بين البلدين ود.", "لا بد."): an abbreviation only after the same one
+        return proclitic not in AMBIGUOUS_PROCLITIC or re.search(
+            f"(?<![^{_S}]){re.escape(proclitic[1:])}\\.", text[seg_start:_token_start(dot, token)]) is not None
+    token_begin = _token_start(dot, token)
     if _SHORT_NUMBER.fullmatch(bare):  # "...أمرين: 1. الأول"
-        j = token_start - 1
+        j = token_begin - 1
         while j >= seg_start and text[j] in SPACES:
             j -= 1
         if j >= seg_start and text[j] in ":\uff1a":
