@@ -41,6 +41,8 @@ def shipped_terms() -> list[Term]:
         ("الساعة 5:30 مساء.", "At 5.30 p.m."),  # NTREX 1381
         ("الساعة 5:30 مساءً يوم السبت", "At 5.30pm on Saturday"),
         ("الساعة 5:30 صباحا.", "At 5.30am."),
+        ("الساعة ٥٫٣٠ مساء.", "At 5.30 p.m."),
+        ("في 10.45 ليلاً", "at 10.45pm"),
         ("قتل طفلان.", "2 children were killed."),  # UN test set 503
         ("قتل طفلين.", "2 children were killed."),
         ("سقط صاروخان على المدينة.", "2 rockets fell on the city."),  # UN test set 1195
@@ -50,6 +52,7 @@ def shipped_terms() -> list[Term]:
     ],
     ids=["nineteen-indic", "sixteen", "thirteen", "fourteen", "fifteen", "seventeen", "eighteen",
          "ordinal-13th", "thirteenth", "feminine-21st", "time-dot-pm", "time-dot-pm-attached", "time-dot-am",
+         "time-arabic-decimal-evening", "time-night",
          "dual-nominative", "dual-oblique", "dual-rockets", "dual-rockets-oblique", "dual-barrels",
          "dual-with-article"],
 )
@@ -61,13 +64,20 @@ def test_the_same_numbers_are_not_flagged(source: str, target: str) -> None:
     ("source", "target", "messages"),
     [
         ("قتل طفل.", "2 children were killed.", ["The number 2 in the translation is not in the source."]),
+        ("وصل الوزير إلى طهران أمس.", "The minister arrived in Tehran on 2 May.",
+         ["The number 2 in the translation is not in the source."]),
+        ("عاد المهندسين من لبنان في نيسان.", "The engineers came back from Lebanon on 2 April.",
+         ["The number 2 in the translation is not in the source."]),
         ("قتل طفلان.", "3 children were killed.", ["The number 3 in the translation is not in the source."]),
         ("الساعة 5:30 مساء.", "At 5.45 p.m.", ["The number 5:30 in the source is missing from the translation.",
+                                              "The number 5.45 p.m. in the translation is not in the source."]),
+        ("الساعة ٥٫٣٠ مساء.", "At 5.45 p.m.", ["The number ٥٫٣٠ in the source is missing from the translation.",
                                               "The number 5.45 p.m. in the translation is not in the source."]),
         ("قتل 16 جنديا.", "Seventeen soldiers were killed.",
          ["The number 16 in the source is missing from the translation."]),
     ],
-    ids=["no-dual-word", "dual-is-not-three", "wrong-minutes", "wrong-teen"],
+    ids=["no-dual-word", "tehran-is-no-dual", "plurals-and-months-are-no-duals", "dual-is-not-three",
+         "wrong-minutes", "wrong-arabic-evening-minutes", "wrong-teen"],
 )
 def test_different_numbers_are_still_flagged(source: str, target: str, messages: list[str]) -> None:
     assert [f.message for f in qa.check_pair(1, source, target)] == messages

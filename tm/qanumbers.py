@@ -47,9 +47,11 @@ _CURRENCY = re.compile(r"[$£€¥]\s*$")
 _TIME = re.compile(
     r"(?<![\d.,:])(\d{1,2})(?:[:.](\d{2}))?(?:\s*([ap])\.?\s?m\b\.?)"  # 10 a.m., 10.15 p.m.
     r"|(?<![\d.,:])(\d{1,2}):(\d{2})(?![\d:])"  # 10:15
-    r"|(?<![\d/])(\d{2})/(\d{1,2})(?![\d/])",  # 00/10 and 30/10: UN Arabic's 10:00 and 10:30
+    r"|(?<![\d/])(\d{2})/(\d{1,2})(?![\d/])"  # 00/10 and 30/10: UN Arabic's 10:00 and 10:30
+    r"|(?<![\d.,:])(\d{1,2})[.:](\d{2})(?![\d.,:])(?=[ \u00a0]*(مساء|صباح|ظهر|عصر|ليل|فجر))",  # ٥٫٣٠ مساء
     re.IGNORECASE,
 )
+_AFTERNOON = {"مساء": 12, "ظهر": 12, "عصر": 12, "ليل": 12, "صباح": 0, "فجر": 0}
 _MARKER = re.compile(r"^\s*(?:[-–—_•*·]\s*)?[(\'`‘]?(\d{1,3})(?:\s*[-.)–]|[\'`’])\s")
 _SECTION = re.compile(r"(?<![\d.,])(\d{1,3})-(\d{1,3})(?![\d-])")
 
@@ -244,6 +246,10 @@ def _times(plain: str) -> list[tuple[int, int, frozenset[Hashable], frozenset[Ha
             hour, minute = int(m.group(4)), int(m.group(5))
         elif m.group(6) is not None:
             minute, hour = int(m.group(6)), int(m.group(7))
+        elif m.group(8) is not None:  # an Arabic time of day: 5.30 مساء is 17:30, as 5.30 p.m.
+            hour, minute = int(m.group(8)), int(m.group(9))
+            if 1 <= hour < 12 and not (m.group(10) == "ليل" and hour < 6):
+                hour += _AFTERNOON[m.group(10)]
         else:
             hour, minute = int(m.group(1)), int(m.group(2) or 0)
             half = m.group(3).lower()
@@ -362,16 +368,23 @@ def _words(plain: str, into: set[Hashable]) -> None:
 _DUAL_PREFIXES = ("وال", "فال", "بال", "كال", "لل", "ال", "و", "ف", "ب", "ل", "ك")
 
 
-def _maybe_dual(word: str) -> bool:
-    """Whether *word* could be a masculine dual (طفلان, صاروخين), which states 2 without a digit.
+# Nouns whose masculine dual (stem + ان/ين) news writes for "two" (keys): only these, since ان and ين
+# also end plurals, names and months (مهندسين, طهران, لبنان, نيسان), where a stray 2 must still be flagged.
+_DUAL_STEMS = frozenset(normalize(w) for w in """
+    يوم شهر عام أسبوع قرن عقد طفل رجل جندي شخص قتيل جريح صاروخ برميل بلد طرف جانب رئيس زعيم وزير نائب
+    سفير ضابط مليون ألف هدف منزل هجوم انفجار قرار اتفاق مشروع مقعد صوت حزب شقيق ابن مرشح قاض موقع مطار
+    """.split())
 
-    The endings ان and ين are also plurals and names (مهندسين, إيران), so a possible dual only lets
-    a 2 on the other side stand; it is never read as a 2 the other side must state."""
+
+def _maybe_dual(word: str) -> bool:
+    """Whether *word* is the masculine dual of a common noun (طفلان, صاروخين, البلدين), which states 2
+    without a digit.  A possible dual only lets a 2 on the other side stand; it is never read as a 2 the
+    other side must state (ان and ين also end plurals: جنديين or جنود)."""
     key = normalize(word)
     if not key.endswith(("ان", "ين")) or _arabic_word(word) is not None or _scale(word) is not None:
         return False
-    stem = next((key[len(p):] for p in _DUAL_PREFIXES if key.startswith(p)), key)
-    return len(stem) >= 4
+    stems = [key] + [key[len(p):] for p in _DUAL_PREFIXES if key.startswith(p)]
+    return any(stem[:-2] in _DUAL_STEMS for stem in stems)
 
 
 _TENS = {Decimal(t) for t in range(20, 100, 10)}
