@@ -62,3 +62,8 @@ def test_only_the_units_own_marker_is_taken_off_its_target() -> None:
     assert unmark("أ) انتهى الاجتماع.", "A) The meeting ended.") == "The meeting ended."
     assert mark("ب) انتهى الاجتماع.", unmark("أ) انتهى الاجتماع.", "A) The meeting ended.")) == "b) The meeting ended."
     assert unmark("_ نص", "- Text") == "Text" and unmark("1) نص", "2) Text") == "2) Text"
+    # the English writes the same item in its own style (UN: "2-" for "2.", "(5)" for "5)")
+    assert unmark("1- انتهى الاجتماع.", "1. The meeting ended.") == "The meeting ended."
+    assert unmark("(1) انتهى الاجتماع.", "1. The meeting ended.") == "The meeting ended."
+    assert unmark("أ) انتهى الاجتماع.", "(a) The meeting ended.") == "The meeting ended."
+    assert mark("2- انتهى الاجتماع.", unmark("1- انتهى الاجتماع.", "1. The meeting ended.")) == "2- The meeting ended."

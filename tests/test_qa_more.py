@@ -49,12 +49,15 @@ def shipped_terms() -> list[Term]:
         ("أطلق صاروخين.", "He fired 2 rockets."),
         ("أسقط برميلان متفجران.", "2 barrel bombs were dropped."),
         ("وأطلق الصاروخين.", "And he fired the 2 rockets."),
+        ("قصف مستشفيين ومسجدين.", "2 hospitals and 2 mosques were shelled."),
+        ("قتل صحفيان ومدنيان لبنانيان.", "2 journalists and 2 Lebanese civilians were killed."),
+        ("دفع دولارين عن المبنيين.", "He paid 2 dollars for the 2 buildings."),
     ],
     ids=["nineteen-indic", "sixteen", "thirteen", "fourteen", "fifteen", "seventeen", "eighteen",
          "ordinal-13th", "thirteenth", "feminine-21st", "time-dot-pm", "time-dot-pm-attached", "time-dot-am",
          "time-arabic-decimal-evening", "time-night",
          "dual-nominative", "dual-oblique", "dual-rockets", "dual-rockets-oblique", "dual-barrels",
-         "dual-with-article"],
+         "dual-with-article", "dual-hospitals-mosques", "dual-nisba", "dual-dollars-buildings"],
 )
 def test_the_same_numbers_are_not_flagged(source: str, target: str) -> None:
     assert qa.check_pair(1, source, target) == []

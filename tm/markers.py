@@ -58,9 +58,14 @@ def unmark(unit_source: str, target: str) -> str:
 
 
 def _same(source_marker: str, target_marker: str) -> bool:
-    a, b = latin_marker(source_marker).strip().casefold(), target_marker.strip().casefold()
-    bullet = "_•*·▪◦‣⁃-–—"
-    return a == b or (a in bullet and b in bullet)
+    """Whether two markers stand for the same item, whatever their style: ``1-`` ``1.`` ``(1)`` ``1)`` are
+    item 1, ``أ)`` ``(a)`` ``A.`` item a, and every bullet is a bullet."""
+    return _value(latin_marker(source_marker)) == _value(target_marker)
+
+
+def _value(marker: str) -> str:
+    item = "".join(c for c in marker if c.isalnum()).casefold()  # the item's number or letter
+    return item or "•"
 
 
 def mark(segment: str, target: str) -> str:

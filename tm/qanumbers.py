@@ -373,6 +373,7 @@ _DUAL_PREFIXES = ("وال", "فال", "بال", "كال", "لل", "ال", "و", 
 _DUAL_STEMS = frozenset(normalize(w) for w in """
     يوم شهر عام أسبوع قرن عقد طفل رجل جندي شخص قتيل جريح صاروخ برميل بلد طرف جانب رئيس زعيم وزير نائب
     سفير ضابط مليون ألف هدف منزل هجوم انفجار قرار اتفاق مشروع مقعد صوت حزب شقيق ابن مرشح قاض موقع مطار
+    مستشفى مسجد دولار مبنى جسر سجين أسير طبيب قائد مصرف فندق حي مخيم معبر
     """.split())
 
 
@@ -384,7 +385,9 @@ def _maybe_dual(word: str) -> bool:
     if not key.endswith(("ان", "ين")) or _arabic_word(word) is not None or _scale(word) is not None:
         return False
     stems = [key] + [key[len(p):] for p in _DUAL_PREFIXES if key.startswith(p)]
-    return any(stem[:-2] in _DUAL_STEMS for stem in stems)
+    # a nisba's nominative dual (صحفيان, مدنيان, لبنانيان; its plural ends ون/ين, and بيان كيان are too short)
+    bare = min(stems, key=len)
+    return any(stem[:-2] in _DUAL_STEMS for stem in stems) or (bare.endswith("يان") and len(bare) >= 6)
 
 
 _TENS = {Decimal(t) for t in range(20, 100, 10)}
