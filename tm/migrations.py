@@ -129,13 +129,15 @@ def _m002_rekey(db: sqlite_utils.Database) -> None:
     """Every stored key recomputed with version 2's rules (Urdu ۃ ہ ھ ۀ ے and their presentation forms,
     bidi embeddings and isolates, ZWSP; memory units keyed without their list marker, :mod:`tm.markers`),
     so that a stored text still matches itself; the memory's fuzzy index is rebuilt if a unit changed.
-    A glossary entry whose new key another entry of its glossary holds is merged into that entry (its
-    spelling a variant, its English an accepted alternative, its forbidden renderings added)."""
+    A glossary entry whose new key is another entry's spelling (its term or a variant) in the same glossary
+    gives way to that entry, whose rules stand: its English, alternatives, forbidden renderings and note
+    are kept in that entry's note, and it is removed (it could no longer be told apart)."""
     import json
 
     from . import fuzzy
     from .keys import batch_keys, key_hash
     from .markers import body
+    from .normalize import normalize
 
     def changed(sql: str, text: Callable[[str], str]) -> list[tuple[int, str]]:
         out: list[tuple[int, str]] = []
@@ -151,25 +153,21 @@ def _m002_rekey(db: sqlite_utils.Database) -> None:
     db.conn.executemany("UPDATE segments SET key = ? WHERE id = ?",
                         [(k, i) for i, k in changed("SELECT id, source, key FROM segments", str)])
     for entry_id, new_key in changed("SELECT id, ar, key FROM glossary_entries", str):
-        gid, ar, en, variants, alternatives, forbidden = db.conn.execute(
-            "SELECT glossary_id, ar, en, variants, alternatives, forbidden FROM glossary_entries WHERE id = ?",
+        gid, ar, en, alternatives, forbidden, note = db.conn.execute(
+            "SELECT glossary_id, ar, en, alternatives, forbidden, note FROM glossary_entries WHERE id = ?",
             (entry_id,)).fetchone()
-        other = db.conn.execute("SELECT id, en, variants, alternatives, forbidden FROM glossary_entries "
-                                "WHERE glossary_id = ? AND key = ?", (gid, new_key)).fetchone()
-        if other is None:
+        owner = next((other_id for other_id, other_key, variants in db.conn.execute(
+            "SELECT id, key, variants FROM glossary_entries WHERE glossary_id = ? AND id != ?", (gid, entry_id))
+            if other_key == new_key or new_key in {normalize(v) for v in json.loads(variants)}), None)
+        if owner is None:
             db.conn.execute("UPDATE glossary_entries SET key = ? WHERE id = ?", (new_key, entry_id))
             continue
-        keep_id, keep_en, keep_variants, keep_alternatives, keep_forbidden = other
-        merged_variants = list(dict.fromkeys([*json.loads(keep_variants), ar, *json.loads(variants)]))
-        accepted = [*json.loads(keep_alternatives), en, *json.loads(alternatives)]
-        merged_alternatives = list(dict.fromkeys(a for a in accepted if a.casefold() != keep_en.casefold()))
-        allowed = {a.casefold() for a in [keep_en, *merged_alternatives]}
-        merged_forbidden = list(dict.fromkeys(f for f in [*json.loads(keep_forbidden), *json.loads(forbidden)]
-                                              if f.casefold() not in allowed))
-        db.conn.execute("UPDATE glossary_entries SET variants = ?, alternatives = ?, forbidden = ? WHERE id = ?",
-                        (json.dumps(merged_variants, ensure_ascii=False),
-                         json.dumps(merged_alternatives, ensure_ascii=False),
-                         json.dumps(merged_forbidden, ensure_ascii=False), keep_id))
+        # Its spelling is now another entry's: that entry's rules stand, and the note keeps what this one said.
+        said = "; ".join(part for part in (
+            f"{ar} → {en}", f"also {', '.join(json.loads(alternatives))}" if json.loads(alternatives) else "",
+            f"not {', '.join(json.loads(forbidden))}" if json.loads(forbidden) else "", note or "") if part)
+        db.conn.execute("UPDATE glossary_entries SET note = trim(coalesce(note, '') || ' ' || ?) WHERE id = ?",
+                        (f"[tm 0.1 schema 2 merged the entry with the same spelling: {said}]", owner))
         db.conn.execute("DELETE FROM glossary_entries WHERE id = ?", (entry_id,))
     if units:
         fuzzy.rebuild(db.conn)
