@@ -100,6 +100,7 @@ def test_a_redraft_does_not_copy_a_copied_segment_again(store: Store):
     for _ in range(2):
         again = redraft_document(store, doc, engine=Upper())
         assert [r.origin for r in again.segments] == ["mt", "copy"]
+        assert again.counts() == {"mt": 1, "copy already stored": 1}
     first, url = store.segments(doc)
     assert [t.origin for t in first.translations] == ["mt", "mt", "mt"]
     assert [(t.origin, t.text) for t in url.translations] == [("copy", "https://example.com/a")]

@@ -77,6 +77,7 @@ class TranslationResult:
     document: Document
     prefix: str
     segments: list[SegmentResult]
+    kept: frozenset[int] = frozenset()  # indices whose draft was already stored (a redraft's copies)
 
     @property
     def english(self) -> str:
@@ -91,6 +92,8 @@ class TranslationResult:
         out: dict[str, int] = {}
         for seg in self.segments:
             key = seg.origin or "untranslated"
+            if seg.index in self.kept:
+                key = f"{key} already stored"
             out[key] = out.get(key, 0) + 1
         return out
 
@@ -241,7 +244,9 @@ def redraft_document(
     keep = [(r, s.id) for r, s in zip(results, segments, strict=True) if not (r.origin == "copy" and s.id in copied)]
     with store.transaction() as conn:  # a segment copied before is not copied again
         _store(store, conn, [r for r, _ in keep], [i for _, i in keep], author)
-    return TranslationResult(document, document.prefix, results)
+    stored = {r.index for r, _ in keep}
+    return TranslationResult(document, document.prefix, results,
+                             frozenset(r.index for r in results if r.index not in stored))
 
 
 _LATIN_FORMS = str.maketrans({**{chr(0x0660 + i): str(i) for i in range(10)},
