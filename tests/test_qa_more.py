@@ -212,3 +212,17 @@ def test_a_hypothesis_of_blank_lines_is_scored(tmp_path: Path) -> None:
     assert out.exit_code == 0, out.output
     with pytest.raises(InputError, match="is empty"):
         read_lines(tmp_path / "empty.hyp")
+
+
+def test_a_house_rule_against_the_other_spelling_is_checked_as_written() -> None:
+    """A glossary that accepts "Organization" and forbids "Organisation" gets no -ise tolerance for that
+    term: the forbidden spelling is found (it passed the gate), the accepted one is not missing."""
+    from tm.termcheck import Pair, check
+    from tm.terms import Term
+
+    who = Term("منظمة الصحة العالمية", "World Health Organization", forbidden=("World Health Organisation",))
+    source = "قالت منظمة الصحة العالمية إن الوضع خطير."
+    bad = check([Pair(1, source, "The World Health Organisation said the situation is serious.")], [who])
+    assert [c.forbidden for c in bad.checks] == [["World Health Organisation"]] and not bad.ok
+    good = check([Pair(1, source, "The World Health Organization said the situation is serious.")], [who])
+    assert good.ok and good.checks[0].rendered == "World Health Organization"

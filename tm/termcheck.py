@@ -3,12 +3,15 @@
 For every translated segment, each glossary term found in the Arabic
 (:class:`tm.terms.TermMatcher`) is checked in the English:
 
-* **missing**: neither the required rendering nor an accepted alternative is there
-  (:func:`tm.terms.term_found`);
+* **missing**: neither the required rendering nor an accepted alternative is there (found as
+  :mod:`tm.terms` finds renderings: whole words, case and the tolerances it describes);
 * **forbidden**: a rendering the glossary rules out is there (:func:`tm.terms.forbidden_found`).
 
 English is compared with British -ise spellings read as -ize (organisation ~ organization,
-organised ~ organized), the same way on both sides; the change keeps every offset.
+organised ~ organized), the same way on both sides; the change keeps every offset.  A term
+that forbids the other spelling of one of its renderings (house style: "Organization", not
+"Organisation") is compared as written.  (``tm translate``'s term report does not read -ise
+as -ize: this tolerance is the publication check's.)
 
 Across the document, a term is **inconsistent** (one finding per term) when
 
@@ -45,7 +48,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -196,14 +199,16 @@ def check(pairs: Iterable[Pair | tuple[str, str | None]], terms: Sequence[Term],
         if matcher is None:
             continue
         seen: set[str] = set()
-        english = _spelling(pair.target)
+        folded = _spelling(pair.target)
         for hit in matcher.find(pair.source):
             term = hit.term
             key = normalize(term.ar)
             if key in seen:
                 continue
             seen.add(key)
-            renderings = _renderings(term, english)
+            fold = _spelling if _tolerant(term) else str
+            english = folded if fold is _spelling else pair.target
+            renderings = _renderings(term, english, fold)
             checks.append(
                 TermCheck(
                     segment=pair.index,
@@ -212,7 +217,7 @@ def check(pairs: Iterable[Pair | tuple[str, str | None]], terms: Sequence[Term],
                     source_text=hit.text,
                     alternatives=list(term.alternatives),
                     rendered=renderings[0] if renderings else None,
-                    forbidden=_forbidden(term, english),
+                    forbidden=_forbidden(term, english, fold),
                     renderings=renderings,
                 )
             )
@@ -229,10 +234,16 @@ def _spelling(text: str) -> str:
     return _BRITISH.sub("iz", text)
 
 
-def _renderings(term: Term, english: str) -> list[str]:
-    """The accepted renderings of *term* that *english* (already :func:`_spelling`) carries, in
+def _tolerant(term: Term) -> bool:
+    """Whether -ise may be read as -ize for *term*: not when it forbids a spelling that way of a rendering."""
+    accepted = {_spelling(r).casefold() for r in (term.en, *term.alternatives)}
+    return not any(_spelling(f).casefold() in accepted for f in term.forbidden)
+
+
+def _renderings(term: Term, english: str, fold: Callable[[str], str]) -> list[str]:
+    """The accepted renderings of *term* that *english* (already *fold*-ed) carries, in
     glossary order, leaving out one found only inside a longer one found."""
-    found = [(r, _spans(_spelling(r), english)) for r in dict.fromkeys((term.en, *term.alternatives))]
+    found = [(r, _spans(fold(r), english)) for r in dict.fromkeys((term.en, *term.alternatives))]
     found = [(r, spans) for r, spans in found if spans]
     inside = {(r, s, e) for r, spans in found for s, e in spans
               for other, others in found if other != r
@@ -240,14 +251,14 @@ def _renderings(term: Term, english: str) -> list[str]:
     return [r for r, spans in found if not all((r, s, e) in inside for s, e in spans)]
 
 
-def _forbidden(term: Term, english: str) -> list[str]:
-    """The forbidden renderings of *term* in *english* (already :func:`_spelling`), as the glossary spells them."""
+def _forbidden(term: Term, english: str, fold: Callable[[str], str]) -> list[str]:
+    """The forbidden renderings of *term* in *english* (already *fold*-ed), as the glossary spells them."""
     if not term.forbidden:
         return []
     spelled: dict[str, str] = {}
     for r in term.forbidden:
-        spelled.setdefault(_spelling(r), r)
-    probe = Term(term.ar, _spelling(term.en), alternatives=tuple(map(_spelling, term.alternatives)),
+        spelled.setdefault(fold(r), r)
+    probe = Term(term.ar, fold(term.en), alternatives=tuple(map(fold, term.alternatives)),
                  forbidden=tuple(spelled))
     return [spelled[r] for r in forbidden_found(probe, english)]
 
