@@ -17,14 +17,15 @@ ENGLISH = "The meeting ended without result after two hours of talks."
     ("1) أن يكون الوجود", "1) "), ("١) أن يكون", "١) "), ("12. البند", "12. "), ("3- البند", "3- "),
     ("(2) البند", "(2) "), ("(أ) البند", "(أ) "), ("ب) البند", "ب) "), ("(a) item", "(a) "),
     ("3.5 مليون نازح", ""), ("1-2 أيار", ""), ("-5 درجات", ""), ("2015. عام", ""), ("قال الرئيس", ""),
-    ("1)", ""), ("أ. د. محمد", ""),
+    ("1)", ""), ("أ. د. محمد", ""), ("هـ) البند", "هـ) "), ("(هـ) البند", "(هـ) "), ("‘1’ البند", "‘1’ "),
+    ("10-year-old child", ""),
 ], ids=lambda v: v if isinstance(v, str) and len(v) < 12 else None)
 def test_split_marker(text: str, marker: str) -> None:
     assert split_marker(text) == (marker, text[len(marker):])
 
 
 def test_latin_markers_and_reuse() -> None:
-    assert [latin_marker(m) for m in ("١) ", "(أ) ", "ب) ", "_ ")] == ["1) ", "(a) ", "b) ", "_ "]
+    assert [latin_marker(m) for m in ("١) ", "(أ) ", "ب) ", "_ ", "(هـ) ")] == ["1) ", "(a) ", "b) ", "_ ", "(e) "]
     assert mark("٣) " + SENTENCE, unmark("1) " + SENTENCE, "1) " + ENGLISH)) == "3) " + ENGLISH
     assert mark(SENTENCE, unmark("1) " + SENTENCE, "1) " + ENGLISH)) == ENGLISH
     assert mark("_ " + SENTENCE, unmark(SENTENCE, ENGLISH)) == "_ " + ENGLISH
@@ -58,6 +59,7 @@ def test_only_the_units_own_marker_is_taken_off_its_target() -> None:
     """A target that does not repeat the marker keeps its text (10-year-old is no marker of 1))."""
     child = "1) قتل طفل في العاشرة من عمره."
     assert unmark(child, "10-year-old child killed.") == "10-year-old child killed."
+    assert unmark("10- قتل طفل في العاشرة.", "10-year-old child killed.") == "10-year-old child killed."
     assert unmark(child, "1) A child of ten killed.") == "A child of ten killed."
     assert unmark("أ) انتهى الاجتماع.", "A) The meeting ended.") == "The meeting ended."
     assert mark("ب) انتهى الاجتماع.", unmark("أ) انتهى الاجتماع.", "A) The meeting ended.")) == "b) The meeting ended."

@@ -1,5 +1,5 @@
 """List markers at the start of a segment: a bullet (``_`` ``-`` ``•`` ``*``), a number (``1)`` ``1.``
-``1-`` ``١)`` ``(2)``) or a letter (``(أ)`` ``ب)`` ``(a)``).
+``1-`` ``١)`` ``(2)`` ``‘3’``) or a letter (``(أ)`` ``ب)`` ``هـ)`` ``(a)``).
 
 Segmentation keeps a bullet line or numbered item whole, marker included (the layout is the
 article's).  The memory matches what follows the marker: ``1) انتهى الاجتماع.`` and
@@ -17,14 +17,15 @@ _AR_LETTERS = "\u0623\u0627\u0628\u062c\u062f\u0647\u0648\u0632\u062d\u0637\u064
 _MARKER = re.compile(
     "[ \\t]*(?:"
     "[_•*·▪◦‣⁃]|[-–—](?![" + _DIGITS + "])"  # bullets (a dash before a digit is a minus sign)
-    "|\\(?[" + _DIGITS + "]{1,3}[).\\-–](?![" + _DIGITS + "])"  # 1) 1. 1- (1) ١)  (not 1.5 or 1-2)
-    "|\\([" + _DIGITS + "]{1,3}\\)"
-    "|\\(?[" + _AR_LETTERS + "a-zA-Z]\\)"  # (أ) ب) (a) B)
+    "|\\(?[" + _DIGITS + "]{1,3}\\)"  # 1) (1) ١)
+    "|[" + _DIGITS + "]{1,3}[.\\-–](?=[ \\t])"  # 1. 1- (not 1.5, 1-2, 10-year-old)
+    "|[‘'`][" + _DIGITS + "]{1,3}[’'`]"  # ‘1’ (UN sub-items)
+    "|\\(?[" + _AR_LETTERS + "a-zA-Z]\u0640?\\)"  # (أ) ب) هـ) (a) B)
     ")[ \\t]*"
 )
 _LATIN = str.maketrans(
     {**{chr(0x0660 + i): str(i) for i in range(10)}, **{chr(0x06F0 + i): str(i) for i in range(10)},
-     **dict(zip("أابجدهوزحطي", "aabcdefghij", strict=True))}
+     **dict(zip("أابجدهوزحطي", "aabcdefghij", strict=True)), "\u0640": ""}
 )
 
 

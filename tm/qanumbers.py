@@ -46,7 +46,7 @@ _MARKS = re.compile("[\u064b-\u065f\u0670\u0640]")
 _CURRENCY = re.compile(r"[$£€¥]\s*$")
 _TIME = re.compile(
     r"(?<![\d.,:])(\d{1,2})(?:[:.](\d{2}))?(?:\s*([ap])\.?\s?m\b\.?)"  # 10 a.m., 10.15 p.m.
-    r"|(?<![\d.,:])(\d{1,2}):(\d{2})(?![\d:])"  # 10:15
+    r"|(?<![\d.,:])(\d{1,2}):(\d{2})(?![\d:])(?![ \u00a0]*(?:مساء|صباح|ظهر|عصر|ليل|فجر))"  # 10:15
     r"|(?<![\d/])(\d{2})/(\d{1,2})(?![\d/])"  # 00/10 and 30/10: UN Arabic's 10:00 and 10:30
     r"|(?<![\d.,:])(\d{1,2})[.:](\d{2})(?![\d.,:])(?=[ \u00a0]*(مساء|صباح|ظهر|عصر|ليل|فجر))",  # ٥٫٣٠ مساء
     re.IGNORECASE,
@@ -375,6 +375,11 @@ _DUAL_STEMS = frozenset(normalize(w) for w in """
     سفير ضابط مليون ألف هدف منزل هجوم انفجار قرار اتفاق مشروع مقعد صوت حزب شقيق ابن مرشح قاض موقع مطار
     مستشفى مسجد دولار مبنى جسر سجين أسير طبيب قائد مصرف فندق حي مخيم معبر
     """.split())
+# Nisbas, whose dual is read only in the nominative (صحفيان): صحفيين is as often their plural.
+_NISBA_STEMS = frozenset(normalize(w) for w in """
+    صحفي مدني عسكري أمريكي أميركي إسرائيلي فلسطيني لبناني سوري عراقي مصري إيراني سعودي تركي روسي أردني
+    يمني ليبي أجنبي بريطاني فرنسي ألماني صيني
+    """.split())
 
 
 def _maybe_dual(word: str) -> bool:
@@ -385,9 +390,7 @@ def _maybe_dual(word: str) -> bool:
     if not key.endswith(("ان", "ين")) or _arabic_word(word) is not None or _scale(word) is not None:
         return False
     stems = [key] + [key[len(p):] for p in _DUAL_PREFIXES if key.startswith(p)]
-    # a nisba's nominative dual (صحفيان, مدنيان, لبنانيان; its plural ends ون/ين, and بيان كيان are too short)
-    bare = min(stems, key=len)
-    return any(stem[:-2] in _DUAL_STEMS for stem in stems) or (bare.endswith("يان") and len(bare) >= 6)
+    return any(stem[:-2] in _DUAL_STEMS or (stem.endswith("ان") and stem[:-2] in _NISBA_STEMS) for stem in stems)
 
 
 _TENS = {Decimal(t) for t in range(20, 100, 10)}
