@@ -104,3 +104,17 @@ def test_a_redraft_does_not_copy_a_copied_segment_again(store: Store):
     first, url = store.segments(doc)
     assert [t.origin for t in first.translations] == ["mt", "mt", "mt"]
     assert [(t.origin, t.text) for t in url.translations] == [("copy", "https://example.com/a")]
+
+
+def test_a_line_without_arabic_takes_no_fuzzy_match(store: Store):
+    """A byline or URL near one in the memory is another article's: copied, not fuzzily replaced;
+    the desk's exact correction of the same line is reused."""
+    import_units(store, [TMUnit("https://example.com/news/2024/01/05/article-one", "https://example.com/fixed", 1),
+                         TMUnit("Reporting by John Smith; Editing by Jane Doe", "Reporting by John Smith", 2)],
+                 file="m.tsv", author="desk")  # fmt: skip
+    text = ("https://example.com/news/2024/01/06/article-two\n\nReporting by John Smith; Editing by Mark Lee\n\n"
+            "https://example.com/news/2024/01/05/article-one\n")
+    result = translate_document(store, SourceText(text, "b", None, "0" * 64), engine=None, terms=[])
+    assert [(r.origin, r.target) for r in result.segments] == [
+        ("copy", "https://example.com/news/2024/01/06/article-two"),
+        ("copy", "Reporting by John Smith; Editing by Mark Lee"), ("tm-exact", "https://example.com/fixed")]
