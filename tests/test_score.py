@@ -216,31 +216,32 @@ def test_only_drafts_before_the_correction_count(store: Store) -> None:
 
 
 def test_an_engine_redrafting_a_segment_counts_once(store: Store) -> None:
-    """A second draft by the same engine (another model, a redraft) replaces the first in every figure,
-    so the engine table, the totals, the worst list and --compare agree."""
+    """A redraft with the same engine and model replaces the earlier draft in every figure; another model
+    of the engine is a system of its own; the totals are the same whatever --by."""
     old = [edit(r, 0.5, i) for i, r in enumerate(SHORT)]
     new = [edit(r, 0.1, 30 + i) for i, r in enumerate(SHORT)]
     other = [edit(r, 0.2, 60 + i) for i, r in enumerate(SHORT)]
+    tuned = [edit(r, 0.3, 90 + i) for i, r in enumerate(SHORT)]
     with store.transaction() as conn:
         _, segs = store.add_document(conn, name="doc", path=None, sha256="x", prefix="",
                                      segments=[(SOURCES[i % len(SOURCES)], " ", 1) for i in range(len(SHORT))])
-        for engine, model, texts in (("ea", "m1", old), ("eb", "m", other), ("ea", "m2", new)):
+        for engine, model, texts in (("ea", "m1", old), ("eb", "m", other), ("ea", "m1", new), ("ea", "m2", tuned)):
             for seg, text in zip(segs, texts, strict=True):
                 store.add_translation(conn, seg.id, origin="mt", text=text, engine=engine, model=model)
         for seg, ref in zip(segs, SHORT, strict=True):
             correct(store, conn, seg.id, ref)
-    result = score.score_store(store, by="engine", compare=("ea", "eb"), tests=("bs",), trials=100, worst=50)
-    assert result.total is not None and result.total.drafts == 2 * len(SHORT)
-    groups = {g.key: g for g in result.groups}
-    assert groups["ea"].drafts == len(SHORT)
-    assert scores_of(groups["ea"]) == corpus(new, SHORT)
-    bleu = {m.metric: m for m in result.comparisons[0].metrics}["bleu"]
-    assert bleu.a == pytest.approx(groups["ea"].scores.bleu)
-    assert not {w.draft for w in result.worst} & (set(old) - set(new))
-    by_model = score.score_store(store, by="model", auto_compare=False, worst=200)
-    assert [(g.key, g.drafts) for g in by_model.groups] == [("m", len(SHORT)), ("m1", len(SHORT)),
-                                                              ("m2", len(SHORT))]
-    assert {w.draft for w in by_model.worst} & (set(old) - set(new))  # the first model's drafts count there
+    results = {by: score.score_store(store, by=by, auto_compare=False, worst=200) for by in (None, "engine", "model")}
+    for result in results.values():
+        assert result.total is not None and result.total.drafts == 3 * len(SHORT)
+        assert scores_of(result.total) == corpus(new + other + tuned, SHORT * 3)
+        assert not {w.draft for w in result.worst} & (set(old) - set(new) - set(other) - set(tuned))
+    assert {g.key: g.drafts for g in results["engine"].groups} == {"ea": 2 * len(SHORT), "eb": len(SHORT)}
+    assert {g.key: g.drafts for g in results["model"].groups} == {"m": len(SHORT), "m1": len(SHORT),
+                                                                  "m2": len(SHORT)}
+    assert scores_of(next(g for g in results["model"].groups if g.key == "m1")) == corpus(new, SHORT)
+    compared = score.score_store(store, by="model", compare=("m1", "m2"), tests=("bs",), trials=100)
+    bleu = {m.metric: m for m in compared.comparisons[0].metrics}["bleu"]
+    assert bleu.a == pytest.approx(corpus(new, SHORT)["bleu"]) and bleu.b == pytest.approx(corpus(tuned, SHORT)["bleu"])
 
 
 def test_a_draft_accepted_unchanged_counts(store: Store) -> None:

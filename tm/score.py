@@ -9,8 +9,10 @@ the share of words the desk had to edit), the share of drafts accepted unchanged
 with a glossary, how many glossary terms the drafts rendered correctly.  By default
 only MT drafts (origin ``mt``) count; memory drafts (``tm-fuzzy``, ``tm-exact``) can be
 added and are then grouped under their origin as if it were an engine.  A segment
-drafted by several engines contributes one scored draft per engine (its latest; per model when
-grouping by model), in the totals, the groups, the comparisons and the worst segments alike.
+drafted by several engines or models contributes one scored draft per engine and model (its latest:
+a redraft with the same engine and model replaces the earlier draft), whatever the grouping, in the
+totals, the groups and the worst segments alike.  A comparison pairs, for each segment, the latest
+draft of each side (compare engines with ``--by engine``, models with ``--by model``).
 
 Scores come from per-draft sufficient statistics (:mod:`tm.stats`) that
 :func:`record_draft_stats` stores when a correction is stored, so scoring 100,000
@@ -174,8 +176,8 @@ class _Rows:
     keys: dict[str, list[str]]  # group key of each draft, for the groupings asked for
 
 
-def _load(store: Store, origins: Sequence[str], doc_id: int | None, keys: Iterable[str], unique: str) -> _Rows:
-    """The scored drafts in scope: of a segment's drafts from one *unique* (engine or model), only the latest."""
+def _load(store: Store, origins: Sequence[str], doc_id: int | None, keys: Iterable[str]) -> _Rows:
+    """The scored drafts in scope: of a segment's drafts from one engine and model, only the latest."""
     import numpy as np
 
     where = [f"ds.origin IN ({', '.join('?' * len(origins))})"]
@@ -188,13 +190,14 @@ def _load(store: Store, origins: Sequence[str], doc_id: int | None, keys: Iterab
                              [*params, st.LAYOUT_VERSION]).fetchone()
     if stale:
         raise StoreError("The stored draft statistics are from another tm version; run `tm score --rebuild`.")
-    names = sorted({*keys, unique})
+    names = sorted({*keys, "engine", "model"})
     extra = "".join(f", {_KEYS[k]}" for k in names)
     rows = store.db.execute(
         f"SELECT ds.draft_id, ds.segment_id, ds.unchanged, ds.ter, ds.stats{extra} FROM draft_stats ds "
         f"WHERE {clause} ORDER BY ds.draft_id", params
     ).fetchall()
-    latest = {(r[1], r[5 + names.index(unique)]): i for i, r in enumerate(rows)}  # draft order: the last wins
+    system = (5 + names.index("engine"), 5 + names.index("model"))
+    latest = {(r[1], r[system[0]], r[system[1]]): i for i, r in enumerate(rows)}  # draft order: the last wins
     if len(latest) < len(rows):
         rows = [rows[i] for i in sorted(latest.values())]
     columns = list(zip(*rows, strict=True)) if rows else [()] * (5 + len(names))
@@ -289,7 +292,7 @@ def score_store(
     wanted = {by} if by else set()
     if compare is not None or (auto_compare and by in ("engine", "model")):
         wanted.add(dimension)
-    rows = _load(store, tuple(origins), document.id if document else None, wanted, dimension)
+    rows = _load(store, tuple(origins), document.id if document else None, wanted)
     result = StoreScore(tuple(origins), document.name if document else None, by, None, [], [], rows.hter,
                         st.metrics().signatures())
     if not rows.draft_ids:
@@ -298,7 +301,7 @@ def score_store(
     if by:
         result.groups = _groups(rows, by)
     doc_id = document.id if document else None
-    result.worst = worst_segments(store, origins=origins, doc_id=doc_id, limit=worst, unique=dimension)
+    result.worst = worst_segments(store, origins=origins, doc_id=doc_id, limit=worst)
     if terms and terms_limit is not None and len(rows.draft_ids) > terms_limit:
         result.terms_note = (f"Term accuracy was not computed for {len(rows.draft_ids)} drafts; "
                              "name a glossary with --glossary to compute it.")
@@ -334,15 +337,15 @@ def _compare(rows: _Rows, dimension: str, pairs: Sequence[tuple[str, str]], test
 
 
 def worst_segments(store: Store, *, origins: Sequence[str] = ("mt",), doc_id: int | None = None,
-                   limit: int = 10, unique: str = "engine") -> list[WorstSegment]:
+                   limit: int = 10) -> list[WorstSegment]:
     """The *limit* changed drafts with the highest HTER (then lowest BLEU), of each segment's drafts from
-    one engine (or, with *unique* ``"model"``, one model) only the latest."""
+    one engine and model only the latest (as :func:`score_store` counts them)."""
     if limit <= 0:
         return []
-    same = "later.model IS ds.model" if unique == "model" else "later.engine IS ds.engine"
     where = [f"ds.origin IN ({', '.join('?' * len(origins))})", "ds.unchanged = 0",
              "NOT EXISTS (SELECT 1 FROM draft_stats later WHERE later.segment_id = ds.segment_id AND "
-             f"later.origin = ds.origin AND {same} AND later.draft_id > ds.draft_id)"]
+             "later.origin = ds.origin AND later.engine IS ds.engine AND later.model IS ds.model "
+             "AND later.draft_id > ds.draft_id)"]
     params: list[Any] = list(origins)
     if doc_id is not None:
         where.append("ds.doc_id = ?")
