@@ -11,9 +11,11 @@ marker, written in Latin form (:func:`latin_marker`), in place of the unit's (:f
 from __future__ import annotations
 
 import re
+import unicodedata
 
 _DIGITS = "0-9\u0660-\u0669\u06f0-\u06f9"
-_AR_LETTERS = "\u0623\u0627\u0628\u062c\u062f\u0647\u0648\u0632\u062d\u0637\u064a"  # أ ا ب ج د ه و ز ح ط ي
+_ABJAD = "أبجدهوزحطيكلمنسعفصقرشتثخذض"  # item letters in order: a b c … z (ا is أ)
+_AR_LETTERS = _ABJAD + "ا\ufe80-\ufefc"  # and the letters' presentation forms (UN text: (ﻫ))
 _MARKER = re.compile(
     "[ \\t]*(?:"
     "[_•*·▪◦‣⁃]|[-–—](?![" + _DIGITS + "])"  # bullets (a dash before a digit is a minus sign)
@@ -25,7 +27,7 @@ _MARKER = re.compile(
 )
 _LATIN = str.maketrans(
     {**{chr(0x0660 + i): str(i) for i in range(10)}, **{chr(0x06F0 + i): str(i) for i in range(10)},
-     **dict(zip("أابجدهوزحطي", "aabcdefghij", strict=True)), "\u0640": ""}
+     **dict(zip(_ABJAD, "abcdefghijklmnopqrstuvwxyz", strict=True)), "ا": "a", "\u0640": ""}
 )
 
 
@@ -45,7 +47,7 @@ def body(text: str) -> str:
 
 def latin_marker(marker: str) -> str:
     """An Arabic-side marker as the English side writes it: ``١) `` → ``1) ``, ``(أ) `` → ``(a) ``."""
-    return marker.translate(_LATIN)
+    return unicodedata.normalize("NFKC", marker).translate(_LATIN)
 
 
 def unmark(unit_source: str, target: str) -> str:
@@ -72,4 +74,4 @@ def _value(marker: str) -> str:
 def mark(segment: str, target: str) -> str:
     """*target* (a reused translation without marker) with *segment*'s own marker, in Latin form."""
     mine = split_marker(segment)[0]
-    return latin_marker(mine).lstrip() + target.lstrip() if mine else target
+    return f"{latin_marker(mine).strip()} {target.lstrip()}" if mine else target

@@ -139,7 +139,8 @@ SENTENCE_OPENERS = frozenset(
 )
 # قال الوزير إن…: a sentence of its own, not a reporting clause (with hamza only: "سي ان ان" is CNN).
 _THEN = frozenset(["فإن"])
-_THAT = _THEN | {"أن", "إن", "بأن"}
+_PRONOUNS = ("", "ه", "ها", "هم", "هما", "هن", "نا", "ني")  # إنه، أنها، بأنهم…
+_THAT = _THEN | {that + pronoun for that in ("أن", "إن", "بأن", "لأن") for pronoun in _PRONOUNS}
 _CLAUSE_ENDS = ",\u060c.!?\u061f\u2026"
 
 

@@ -58,7 +58,8 @@ def read_source(data: bytes, *, name: str, path: str | None = None) -> SourceTex
         except UnicodeDecodeError:
             raise InputError(f"{label} starts like UTF-16 text but is not; convert it to UTF-8 first.") from None
     if b"\x00" in data:
-        raise InputError(f"{label} looks like a binary file (it contains NUL bytes); give a UTF-8 text file.")
+        raise InputError(f"{label} looks like a binary file (it contains NUL bytes); give a UTF-8 text file "
+                         "(or UTF-16 with its byte-order mark, as Windows saves \"Unicode\" text).")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:

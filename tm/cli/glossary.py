@@ -299,7 +299,9 @@ def check(target: str, specs: tuple[str, ...], allow_untranslated: bool, as_json
     drafts). Exits 1 when a term's required rendering (or an accepted alternative)
     is missing, a forbidden rendering is used, or a term is inconsistent: rendered
     as required in some segments and not in others, or rendered two or more ways
-    (accepted alternatives mixed, as "Revolutionary Guards" and "IRGC" in one document). It also exits 1, without "OK",
+    (accepted alternatives mixed, as "Revolutionary Guards" and "Islamic Revolutionary
+    Guard Corps" in one document; an acronym or a short form of the full name is no
+    second rendering). It also exits 1, without "OK",
     when a segment is untranslated, since its terms went unchecked; with
     --allow-untranslated those segments are listed but pass, unless every segment
     is untranslated and nothing was checked. Exits 2 when the check cannot be made

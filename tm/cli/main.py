@@ -36,10 +36,14 @@ def _output_options(fn: F) -> F:
                         help="Write the English here instead of stdout.")(fn)
 
 
-def _mt_options(fn: F) -> F:
-    """The engine, model, batching and glossary options of translate and redraft."""
+def _mt_options(fn: F | None = None, *, none: bool = True) -> Any:
+    """The engine, model, batching and glossary options of translate and redraft (*none*: --engine none
+    is offered, as translate does)."""
+    if fn is None:
+        return lambda f: _mt_options(f, none=none)
+    skip = ", or none to skip MT" if none else ""
     for option in reversed([
-        click.option("--engine", default=None, help="MT engine: transformers, ctranslate2, or none to skip MT "
+        click.option("--engine", default=None, help=f"MT engine: transformers, ctranslate2{skip} "
                      "[default: the fastest installed]."),
         click.option("--model", default=None, help="Hub id or local directory [default: Helsinki-NLP/opus-mt-ar-en]."),
         click.option("--batch-size", type=click.IntRange(1), default=16, show_default=True,
@@ -142,7 +146,7 @@ def translate(file: str, out: str | None, fmt: str, engine: str | None, model: s
 @cli.command()
 @click.argument("doc")
 @_output_options
-@_mt_options
+@_mt_options(none=False)
 @click.option("--author", default=None, help="Who ran it [default: $TM_AUTHOR or the login name].")
 @db_option
 def redraft(doc: str, out: str | None, fmt: str, engine: str | None, model: str | None, batch_size: int,

@@ -52,6 +52,7 @@ from pathlib import Path
 from typing import IO
 
 from ..errors import FormatError, InputError
+from ..normalize import ARABIC_LETTER
 from ..segment import blank
 from ._xml import open_input, output
 from .tmx import PathArg, TMUnit
@@ -72,17 +73,12 @@ _COLUMN_NAMES = {"source": "ar", "src": "ar", "arabic": "ar", "target": "en", "t
 _LANGUAGES = {"ar": "ar", "ara": "ar", "arb": "ar", "en": "en", "eng": "en"}
 _TAG = re.compile(r"([a-z]{2,3})(?:-[a-z0-9]{1,8})*")  # a BCP 47 language tag, lower-cased
 
-# An Arabic letter (not a digit, mark, tatweel or punctuation): the Arabic block, its supplements, presentation forms.
-_ARABIC_LETTER = re.compile(
-    "[\u0620-\u063f\u0641-\u064a\u066e-\u06d3\u06d5\u06ee\u06ef\u06fa-\u06fc\u06ff\u0750-\u077f\u08a0-\u08c9"
-    "\ufb50-\ufdfb\ufe70-\ufefc]"
-)
 _SIDES = ("Arabic", "English")
 
 
 def _looks_swapped(source: str, target: str) -> bool:
     """Whether the Arabic side has no Arabic letter while the English side has one."""
-    return not _ARABIC_LETTER.search(source) and bool(_ARABIC_LETTER.search(target))
+    return not ARABIC_LETTER.search(source) and bool(ARABIC_LETTER.search(target))
 
 
 def _lines(path: PathArg) -> Iterator[str]:
