@@ -69,3 +69,9 @@ def test_only_the_units_own_marker_is_taken_off_its_target() -> None:
     assert unmark("(1) انتهى الاجتماع.", "1. The meeting ended.") == "The meeting ended."
     assert unmark("أ) انتهى الاجتماع.", "(a) The meeting ended.") == "The meeting ended."
     assert mark("2- انتهى الاجتماع.", unmark("1- انتهى الاجتماع.", "1. The meeting ended.")) == "2- The meeting ended."
+
+
+def test_item_letters_past_j_presentation_forms_and_spacing() -> None:
+    assert [latin_marker(split_marker(t)[0]) for t in ("(ﻫ) التحضير", "ك) البند", "(ض) البند")] == [
+        "(e) ", "k) ", "(z) "]
+    assert mark("_اعتبر الحاج قاسم", "Hajj Qassem considered") == "_ Hajj Qassem considered"  # the sample's bullets
