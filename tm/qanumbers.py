@@ -363,6 +363,37 @@ def _words(plain: str, into: set[Hashable]) -> None:
         previous = value
     if any(_maybe_dual(word) for word in _WORD.findall(_MARKS.sub("", plain)) if not word.isascii()):
         into.add(Decimal(2))
+    into.update(_months(plain))
+
+
+_EN_MONTHS = {m: i for i, m in enumerate("January February March April May June July August September October "
+                                          "November December".split(), start=1)}
+_EN_MONTHS.update({m[:3]: i for m, i in list(_EN_MONTHS.items())} | {"Sept": 9})
+_AR_MONTHS = {normalize(m): i for m, i in zip("يناير فبراير مارس أبريل مايو يونيو يوليو أغسطس سبتمبر أكتوبر نوفمبر "
+                                               "ديسمبر".split(), range(1, 13), strict=True)}
+_AR_MONTHS.update({normalize(m): i for m, i in (("إبريل", 4), ("يونيه", 6), ("يوليه", 7), ("شباط", 2), ("آذار", 3),
+                                                 ("نيسان", 4), ("أيار", 5), ("حزيران", 6), ("تموز", 7),
+                                                 ("أيلول", 9))})
+_AR_PAIRED_MONTHS = {("كانون", "الثاني"): 1, ("تشرين", "الاول"): 10, ("تشرين", "الثاني"): 11, ("كانون", "الاول"): 12}
+
+
+def _months(plain: str) -> set[Hashable]:
+    """The month numbers month names state (5 January 2024 ~ ٢٠٢٤/٠١/٠٥): values a written number on the
+    other side may be, never numbers this side must show (مارس is also a verb, May a modal)."""
+    out: set[Hashable] = set()
+    words = _WORD.findall(_MARKS.sub("", plain))
+    for i, word in enumerate(words):
+        if word.isascii():
+            month = _EN_MONTHS.get(word)
+        else:
+            key = normalize(word)
+            key = key[1:] if key[:1] in "وبف" and key[1:] in _AR_MONTHS else key
+            month = _AR_MONTHS.get(key)
+            if month is None and i + 1 < len(words):
+                month = _AR_PAIRED_MONTHS.get((key.removeprefix("و").removeprefix("ب"), normalize(words[i + 1])))
+        if month is not None:
+            out.add(Decimal(month))
+    return out
 
 
 _DUAL_PREFIXES = ("وال", "فال", "بال", "كال", "لل", "ال", "و", "ف", "ب", "ل", "ك")
