@@ -231,3 +231,15 @@ def test_html_qa_section_says_what_it_checked_and_leaves_out_untranslated_segmen
     assert "The number 7" in html and "has no translation" not in html
     only_empty = _qa(QAReport(segments=1, findings=[Finding(1, "empty", "The segment has no translation.")]), None)
     assert "No problems found in the translated segments." in only_empty
+
+
+def test_a_gated_command_with_an_argument_that_is_not_utf8_exits_2(tmp_path: Path) -> None:
+    """1 means 'problems found' to a publication gate: a file name it cannot read is exit 2."""
+    from click.testing import CliRunner
+
+    from tm.cli import cli
+
+    for args in (["qa", "\udcff.tsv"], ["glossary", "check", "\udcff.tsv"], ["show", "\udcff"]):
+        result = CliRunner().invoke(cli, [*args, "--db", str(tmp_path / "x.db")])
+        assert "is not valid UTF-8" in result.output
+        assert result.exit_code == (1 if args[0] == "show" else 2), args

@@ -137,11 +137,18 @@ class TMGroup(click.Group):
         for arg in args:  # bytes that are not UTF-8 reach Python as surrogates, which nothing can store
             if any("\udc80" <= c <= "\udcff" for c in arg):
                 shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-                raise click.ClickException(
+                raise (CannotCheck if self._gated(args) else click.ClickException)(
                     f"The argument {shown!r} is not valid UTF-8; rename the file (e.g. with convmv) or pass "
                     "the text through standard input (tm translate - --name NAME < FILE)."
                 )
         return super().parse_args(ctx, args)
+
+    def _gated(self, args: list[str]) -> bool:
+        """Whether *args* run a gated command of this group or of a group under it."""
+        if not args:
+            return False
+        sub = self.commands.get(args[0])
+        return args[0] in self.gates or (isinstance(sub, TMGroup) and sub._gated(args[1:]))
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
