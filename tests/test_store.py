@@ -216,3 +216,35 @@ def test_version_2_merges_a_glossary_entry_whose_new_key_is_taken_and_rekeys_pre
         glossary.edit(store, "political", "حزب الله", note="still editable")
         (found,) = Memory(store).lookup([shaped])
         assert found is not None and found.score == 100
+
+
+def test_version_2_drops_a_variant_that_became_another_entrys_spelling(tmp_path: Path):
+    """A variant spelt with Urdu heh that now reads as another entry's term is dropped from its entry
+    (noted there), so both entries stay editable; the shipped glossary loses nothing."""
+    import json
+    import sqlite3
+
+    from tm import glossary
+    from tm.terms import Term
+
+    path = tmp_path / "old.db"
+    with Store.open(path) as store:
+        glossary.add(store, "political", Term("حزب الله اللبناني التجريبي", "Lebanese Hezbollah (test)"))
+        shipped = store.db.execute("SELECT count(*), sum(length(variants)) FROM glossary_entries "
+                                   "WHERE ar != 'حزب الله اللبناني التجريبي'").fetchone()
+        assert shipped[0] > 600
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE glossary_entries SET variants = ? WHERE ar = 'حزب الله اللبناني التجريبي'",
+                 (json.dumps(["حزب اللہ", "الحزب اللبناني التجريبي"], ensure_ascii=False),))
+    conn.execute("PRAGMA user_version = 1")
+    conn.commit()
+    conn.close()
+    with Store.open(path) as store:
+        entry = glossary.show(store, "political", "حزب الله اللبناني التجريبي")
+        assert entry.variants == ["الحزب اللبناني التجريبي"] and "حزب اللہ" in (entry.note or "")
+        assert glossary.show(store, "political", "حزب اللہ").ar == "حزب الله"
+        glossary.edit(store, "political", "حزب الله اللبناني التجريبي", note="editable")
+        assert store.db.execute("SELECT count(*), sum(length(variants)) FROM glossary_entries "
+                                "WHERE ar != 'حزب الله اللبناني التجريبي'").fetchone() == shipped
+        assert store.db.execute("SELECT count(*) FROM glossary_entries WHERE note LIKE '%schema 2%'"
+                                ).fetchone()[0] == 0  # the edit replaced the note; nothing else was touched

@@ -169,8 +169,35 @@ def _m002_rekey(db: sqlite_utils.Database) -> None:
         db.conn.execute("UPDATE glossary_entries SET note = trim(coalesce(note, '') || ' ' || ?) WHERE id = ?",
                         (f"[tm 0.1 schema 2 merged the entry with the same spelling: {said}]", owner))
         db.conn.execute("DELETE FROM glossary_entries WHERE id = ?", (entry_id,))
+    _drop_shadowed_variants(db)
     if units:
         fuzzy.rebuild(db.conn)
+
+
+def _drop_shadowed_variants(db: sqlite_utils.Database) -> None:
+    """A variant whose spelling, read with the current rules, is another entry's term or variant in the
+    same glossary is dropped from its entry (the spelling can belong to one entry only; the glossary
+    refuses every edit of an entry that holds such a variant), and the drop is noted in the entry."""
+    import json
+
+    from .normalize import normalize
+
+    owners: dict[tuple[int, str], int] = {}
+    rows = db.conn.execute("SELECT id, glossary_id, key, variants FROM glossary_entries ORDER BY id").fetchall()
+    for entry_id, gid, key, _ in rows:
+        owners.setdefault((gid, key), entry_id)
+    for entry_id, gid, _, variants in rows:
+        kept: list[str] = []
+        dropped: list[str] = []
+        for variant in json.loads(variants):
+            owner = owners.setdefault((gid, normalize(variant)), entry_id)
+            (kept if owner == entry_id else dropped).append(variant)
+        if dropped:
+            db.conn.execute(
+                "UPDATE glossary_entries SET variants = ?, note = trim(coalesce(note, '') || ' ' || ?) WHERE id = ?",
+                (json.dumps(kept, ensure_ascii=False),
+                 f"[tm 0.1 schema 2 dropped the variant(s) {', '.join(dropped)}: now another entry's spelling]",
+                 entry_id))
 
 
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_m001_initial, _m002_rekey]
