@@ -62,7 +62,7 @@ def unmark(unit_source: str, target: str) -> str:
 
 def _same(source_marker: str, target_marker: str) -> bool:
     """Whether two markers stand for the same item, whatever their style: ``1-`` ``1.`` ``(1)`` ``1)`` are
-    item 1, ``أ)`` ``(a)`` ``A.`` item a, and every bullet is a bullet."""
+    item 1, ``أ)`` ``(a)`` ``A)`` item a, and every bullet is a bullet."""
     return _value(latin_marker(source_marker)) == _value(target_marker)
 
 
