@@ -1,5 +1,5 @@
 """List markers at the start of a segment: a bullet (``_`` ``-`` ``•`` ``*``), a number (``1)`` ``1.``
-``1-`` ``١)`` ``(2)`` ``‘3’``) or a letter (``(أ)`` ``ب)`` ``هـ)`` ``(a)``).
+``1-`` ``1 -`` ``١)`` ``(2)`` ``‘3’``) or a letter (``(أ)`` ``ب)`` ``هـ)`` ``(a)``).
 
 Segmentation keeps a bullet line or numbered item whole, marker included (the layout is the
 article's).  The memory matches what follows the marker: ``1) انتهى الاجتماع.`` and
@@ -21,6 +21,7 @@ _MARKER = re.compile(
     "[_•*·▪◦‣⁃]|[-–—](?![" + _DIGITS + "])"  # bullets (a dash before a digit is a minus sign)
     "|\\(?[" + _DIGITS + "]{1,3}\\)"  # 1) (1) ١)
     "|[" + _DIGITS + "]{1,3}[.\\-–](?=[ \\t])"  # 1. 1- (not 1.5, 1-2, 10-year-old)
+    "|[" + _DIGITS + "]{1,3}[ \\t]+[-–](?=[ \\t]+[^ \\t" + _DIGITS + "])"  # 1 - (UN documents; not 3 - 2)
     "|[‘'`][" + _DIGITS + "]{1,3}[’'`]"  # ‘1’ (UN sub-items)
     "|\\(?[" + _AR_LETTERS + "a-zA-Z]\u0640?\\)"  # (أ) ب) هـ) (a) B)
     ")[ \\t]*"
