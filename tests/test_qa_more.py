@@ -74,6 +74,11 @@ def test_the_same_numbers_are_not_flagged(source: str, target: str) -> None:
         ("قتل طفل.", "2 children were killed.", ["The number 2 in the translation is not in the source."]),
         ("قتل 5 أشخاص.", "People may have been killed.", ["The number 5 in the source is missing from the "
                                                            "translation."]),  # "may" is no month
+        ("مارس الجيش ضغوطا على السكان.", "The army put pressure on 3 residents.",
+         ["The number 3 in the translation is not in the source."]),  # مارس: "exerted", and no date
+        ("في 1 نيسان/أبريل قال إن 14 شخصا قتلوا.", "On 1 April he said 4 people were killed.",
+         ["The number 14 in the source is missing from the translation.",
+          "The number 4 in the translation is not in the source."]),  # April is no number 4 outside a date
         ("قال كريستيان ليندنر إن الحكومة ستجتمع.", "Christian Lindner said the 2 governments would meet.",
          ["The number 2 in the translation is not in the source."]),
         ("عاد الصحفيين إلى بيروت.", "The 2 journalists returned to Beirut.",
@@ -90,7 +95,8 @@ def test_the_same_numbers_are_not_flagged(source: str, target: str) -> None:
         ("قتل 16 جنديا.", "Seventeen soldiers were killed.",
          ["The number 16 in the source is missing from the translation."]),
     ],
-    ids=["no-dual-word", "modal-may-is-no-month", "name-in-yan-is-no-dual", "nisba-oblique-is-plural-too",
+    ids=["no-dual-word", "modal-may-is-no-month", "verb-maris-is-no-month", "april-only-in-numeric-dates",
+         "name-in-yan-is-no-dual", "nisba-oblique-is-plural-too",
          "tehran-is-no-dual",
          "plurals-and-months-are-no-duals", "dual-is-not-three",
          "wrong-minutes", "wrong-arabic-evening-minutes", "wrong-teen"],

@@ -268,11 +268,12 @@ def numbers(text: str) -> Numbers:
     out = Numbers()
     marker = _MARKER.match(plain)
     taken: list[tuple[int, int]] = []
+    dates = [m.span() for m in _DATE.finditer(plain)]
     for start, end, time, written in _times(plain):
         out.items.append(Number(text[start:end], (time, written)))
         taken.append((start, end))
     for m in _SECTION.finditer(plain):
-        if any(s <= m.start() < e for s, e in taken) or (marker and m.start(1) == marker.start(1)):
+        if any(s <= m.start() < e for s, e in taken + dates) or (marker and m.start(1) == marker.start(1)):
             continue
         a, b = m.group(1), m.group(2)
         out.items.append(Number(text[m.start():m.end()],
@@ -295,12 +296,14 @@ def numbers(text: str) -> Numbers:
         else:
             values = _values(run[0].group())
             if len(values) > 1:  # 17.11.2026: three numbers, each required
-                out.items.extend(Number(str(v), (frozenset([v]),), required) for v in values)
+                in_date = any(s <= start < e for s, e in dates)
+                out.items.extend(Number(str(v), (frozenset([v]), *_month_part(v, in_date)), required) for v in values)
                 i = j + 1
                 continue
             options = [frozenset(values), *_readings(run[0].group(), text[start:end])]
         shown, options = _scaled(text, plain, start, end, options)
-        out.items.append(Number(shown, (*options, *_clock(run[0].group(), len(run))), required))
+        month = _month_part(min(values) if len(run) == 1 and values else None, any(s <= start < e for s, e in dates))
+        out.items.append(Number(shown, (*options, *_clock(run[0].group(), len(run)), *month), required))
         i = j + 1
     _words(plain, out.words)
     return out
@@ -377,9 +380,21 @@ _AR_MONTHS.update({normalize(m): i for m, i in (("إبريل", 4), ("يونيه"
 _AR_PAIRED_MONTHS = {("كانون", "الثاني"): 1, ("تشرين", "الاول"): 10, ("تشرين", "الثاني"): 11, ("كانون", "الاول"): 12}
 
 
+_DATE = re.compile(r"(?<![\d/.-])(?:\d{4}([/.-])\d{1,2}\1\d{1,2}|\d{1,2}([/.-])\d{1,2}\2\d{4})(?![\d/.-])")
+
+
+def _month_part(value: Decimal | None, in_date: bool) -> tuple[frozenset[Hashable], ...]:
+    """The extra reading of a number inside a numeric date (2024/01/05) that could be its month: a month
+    name on the other side (5 January 2024) states it."""
+    if value is None or not in_date or value != value.to_integral_value() or not 1 <= value <= 12:
+        return ()
+    return (frozenset([("month", int(value))]),)
+
+
 def _months(plain: str) -> set[Hashable]:
-    """The month numbers month names state (5 January 2024 ~ ٢٠٢٤/٠١/٠٥): values a written number on the
-    other side may be, never numbers this side must show (مارس is also a verb, May a modal)."""
+    """What month names state (5 January 2024 ~ ٢٠٢٤/٠١/٠٥): the month, matched only by a number inside a
+    numeric date on the other side (:func:`_month_part`), never by any other number (مارس is also a verb,
+    May a modal, نيسان a car), and never a number this side must show."""
     out: set[Hashable] = set()
     words = _WORD.findall(_MARKS.sub("", plain))
     for i, word in enumerate(words):
@@ -392,7 +407,7 @@ def _months(plain: str) -> set[Hashable]:
             if month is None and i + 1 < len(words):
                 month = _AR_PAIRED_MONTHS.get((key.removeprefix("و").removeprefix("ب"), normalize(words[i + 1])))
         if month is not None:
-            out.add(Decimal(month))
+            out.add(("month", month))
     return out
 
 
