@@ -18,7 +18,7 @@ ENGLISH = "The meeting ended without result after two hours of talks."
     ("(2) البند", "(2) "), ("(أ) البند", "(أ) "), ("ب) البند", "ب) "), ("(a) item", "(a) "),
     ("3.5 مليون نازح", ""), ("1-2 أيار", ""), ("-5 درجات", ""), ("2015. عام", ""), ("قال الرئيس", ""),
     ("1)", ""), ("أ. د. محمد", ""), ("هـ) البند", "هـ) "), ("(هـ) البند", "(هـ) "), ("‘1’ البند", "‘1’ "),
-    ("10-year-old child", ""), ("12 - وتلاحظ اللجنة", "12 - "), ("3 - 2 النتيجة", ""),
+    ("10-year-old child", ""), ("(ﻻ) نص", ""), ("(ﺓ) نص", ""), ("12 - وتلاحظ اللجنة", "12 - "), ("3 - 2 النتيجة", ""),
 ], ids=lambda v: v if isinstance(v, str) and len(v) < 12 else None)
 def test_split_marker(text: str, marker: str) -> None:
     assert split_marker(text) == (marker, text[len(marker):])

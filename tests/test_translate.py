@@ -113,8 +113,9 @@ def test_a_line_without_arabic_takes_no_fuzzy_match(store: Store):
                          TMUnit("Reporting by John Smith; Editing by Jane Doe", "Reporting by John Smith", 2)],
                  file="m.tsv", author="desk")  # fmt: skip
     text = ("https://example.com/news/2024/01/06/article-two\n\nReporting by John Smith; Editing by Mark Lee\n\n"
-            "https://example.com/news/2024/01/05/article-one\n")
+            "https://example.com/news/2024/01/05/article-one\n\nhttps://EXAMPLE.com/news/2024/01/05/Article-One\n")
     result = translate_document(store, SourceText(text, "b", None, "0" * 64), engine=None, terms=[])
     assert [(r.origin, r.target) for r in result.segments] == [
         ("copy", "https://example.com/news/2024/01/06/article-two"),
-        ("copy", "Reporting by John Smith; Editing by Mark Lee"), ("tm-exact", "https://example.com/fixed")]
+        ("copy", "Reporting by John Smith; Editing by Mark Lee"), ("tm-exact", "https://example.com/fixed"),
+        ("copy", "https://EXAMPLE.com/news/2024/01/05/Article-One")]  # same key, another link

@@ -15,7 +15,8 @@ import unicodedata
 
 _DIGITS = "0-9\u0660-\u0669\u06f0-\u06f9"
 _ABJAD = "أبجدهوزحطيكلمنسعفصقرشتثخذض"  # item letters in order: a b c … z (ا is أ)
-_AR_LETTERS = _ABJAD + "ا\ufe80-\ufefc"  # and the letters' presentation forms (UN text: (ﻫ))
+_AR_LETTERS = _ABJAD + "ا" + "".join(  # and those letters' presentation forms (UN text: (ﻫ)), not ﻻ or ﺓ
+    chr(c) for c in range(0xFE80, 0xFEFD) if unicodedata.normalize("NFKC", chr(c)) in _ABJAD + "ا")
 _MARKER = re.compile(
     "[ \\t]*(?:"
     "[_•*·▪◦‣⁃]|[-–—](?![" + _DIGITS + "])"  # bullets (a dash before a digit is a minus sign)

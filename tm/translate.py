@@ -6,7 +6,8 @@ For every segment, in order of preference:
 2. the best fuzzy match at or above the threshold becomes the draft (``tm-fuzzy``);
 3. a segment with no Arabic letter (a URL, ``(Reuters)``, ``***``, a date in digits) is copied, its
    Arabic digits and punctuation in their Latin forms (``copy``): an MT model only garbles such text,
-   and a fuzzy match would be another URL or byline (an exact one, a desk's correction, is reused);
+   and any match short of the identical text would be another URL or byline (the identical text's
+   translation, a desk's correction, is reused);
 4. otherwise the MT engine drafts it (``mt``), with the glossary's terms enforced;
 5. with ``--engine none`` the segment stays untranslated (``target`` is None).
 
@@ -174,8 +175,8 @@ def translate_document(
         from .memory import Memory
 
         for res, found in zip(results, Memory(store).lookup(sources, threshold=fuzzy_threshold), strict=True):
-            if found is None or (found.kind == "fuzzy" and not ARABIC_LETTER.search(res.source)):
-                continue  # a URL or byline is copied: a near one from the memory would be another's
+            if found is None or (found.score < 100 and not ARABIC_LETTER.search(res.source)):
+                continue  # a URL or byline is copied: a near one (3XyZ or 3xyz) would be another's
             res.target = _one_line(found.target)
             res.origin = "tm-exact" if found.kind == "exact" else "tm-fuzzy"
             res.match = found.score

@@ -137,7 +137,10 @@ class TMGroup(click.Group):
         for arg in args:  # bytes that are not UTF-8 reach Python as surrogates, which nothing can store
             if any("\udc80" <= c <= "\udcff" for c in arg):
                 shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-                raise (CannotCheck if self._gated(args) else click.ClickException)(
+                if self._gated(args):
+                    raise CannotCheck(f"The argument {shown!r} is not valid UTF-8; rename the file (e.g. with "
+                                      "convmv).")
+                raise click.ClickException(
                     f"The argument {shown!r} is not valid UTF-8; rename the file (e.g. with convmv) or pass "
                     "the text through standard input (tm translate - --name NAME < FILE)."
                 )
