@@ -242,6 +242,10 @@ def test_an_engine_redrafting_a_segment_counts_once(store: Store) -> None:
     compared = score.score_store(store, by="model", compare=("m1", "m2"), tests=("bs",), trials=100)
     bleu = {m.metric: m for m in compared.comparisons[0].metrics}["bleu"]
     assert bleu.a == pytest.approx(corpus(new, SHORT)["bleu"]) and bleu.b == pytest.approx(corpus(tuned, SHORT)["bleu"])
+    by_engine = score.score_store(store, by="engine", compare=("ea", "eb"), tests=("bs",), trials=100)
+    ea = next(g for g in by_engine.groups if g.key == "ea")  # two models: the comparison scores ea as its row
+    bleu = {m.metric: m for m in by_engine.comparisons[0].metrics}["bleu"]
+    assert bleu.a == pytest.approx(ea.scores.bleu) and bleu.b == pytest.approx(corpus(other, SHORT)["bleu"])
 
 
 def test_a_draft_accepted_unchanged_counts(store: Store) -> None:

@@ -11,8 +11,9 @@ only MT drafts (origin ``mt``) count; memory drafts (``tm-fuzzy``, ``tm-exact``)
 added and are then grouped under their origin as if it were an engine.  A segment
 drafted by several engines or models contributes one scored draft per engine and model (its latest:
 a redraft with the same engine and model replaces the earlier draft), whatever the grouping, in the
-totals, the groups and the worst segments alike.  A comparison pairs, for each segment, the latest
-draft of each side (compare engines with ``--by engine``, models with ``--by model``).
+totals, the groups and the worst segments alike.  A comparison pairs the two sides segment by segment,
+a side's drafts of one segment pooled (their statistics summed), so each side scores as its row in
+the table (compare engines with ``--by engine``, models with ``--by model``).
 
 Scores come from per-draft sufficient statistics (:mod:`tm.stats`) that
 :func:`record_draft_stats` stores when a correction is stored, so scoring 100,000
@@ -323,7 +324,9 @@ def _compare(rows: _Rows, dimension: str, pairs: Sequence[tuple[str, str]], test
     per_group: dict[str, dict[int, list[int]]] = {}
     for key, segment, row in zip(rows.keys[dimension], rows.segment_ids.tolist(), rows.stats.tolist(),
                                  strict=True):
-        per_group.setdefault(key, {})[segment] = row  # rows are in draft order: the latest draft wins
+        drafts = per_group.setdefault(key, {})  # several drafts of a segment (two models of an engine) are
+        drafts[segment] = [a + b for a, b in zip(drafts[segment], row, strict=True)] if segment in drafts else row
+        # pooled, so each side's corpus score is its row in the table; segments stay the unit of resampling
     out: list[Any] = []
     for a, b in pairs:
         for name in (a, b):
