@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from .normalize import DIGITS
+
 _DIGITS = "0-9\u0660-\u0669\u06f0-\u06f9"
 _ABJAD = "أبجدهوزحطيكلمنسعفصقرشتثخذض"  # item letters in order: a b c … z (ا is أ)
 _AR_LETTERS = _ABJAD + "ا" + "".join(  # and those letters' presentation forms (UN text: (ﻫ)), not ﻻ or ﺓ
@@ -28,8 +30,7 @@ _MARKER = re.compile(
     ")[ \\t]*"
 )
 _LATIN = str.maketrans(
-    {**{chr(0x0660 + i): str(i) for i in range(10)}, **{chr(0x06F0 + i): str(i) for i in range(10)},
-     **dict(zip(_ABJAD, "abcdefghijklmnopqrstuvwxyz", strict=True)), "ا": "a", "\u0640": ""}
+    {**DIGITS, **dict(zip(_ABJAD, "abcdefghijklmnopqrstuvwxyz", strict=True)), "ا": "a", "\u0640": ""}
 )
 
 

@@ -115,8 +115,9 @@ def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
     return "".join(chars), offsets
 
 
-_ARABIC_DIGITS = str.maketrans({**{chr(0x0660 + i): str(i) for i in range(10)},
-                                **{chr(0x06F0 + i): str(i) for i in range(10)}})
+#: Arabic-Indic and Persian digits and their ASCII digits (for ``str.maketrans`` tables elsewhere).
+DIGITS = {chr(0x0660 + i): str(i) for i in range(10)} | {chr(0x06F0 + i): str(i) for i in range(10)}
+_ARABIC_DIGITS = str.maketrans(DIGITS)
 
 
 def ascii_digits(text: str) -> str:

@@ -31,10 +31,9 @@ from collections.abc import Hashable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .normalize import normalize
+from .normalize import DIGITS, normalize
 
-_DIGITS = {chr(0x0660 + i): str(i) for i in range(10)} | {chr(0x06F0 + i): str(i) for i in range(10)}
-_TRANSLATE = str.maketrans({**_DIGITS, "\u066b": ".", "\u066c": ","})
+_TRANSLATE = str.maketrans({**DIGITS, "\u066b": ".", "\u066c": ","})
 _ARABIC_COMMA = re.compile(r"(?<=\d)\u060c(?=\d{3}(?!\d))")
 _ROMAN = re.compile(r"(?:\b(?=[MDCLXVI]{2,}\b)|\((?=[MDCLXVI]+\)))([MDCLXVI]+)")
 _ROMAN_VALUES = {"M": 1000, "D": 500, "C": 100, "L": 50, "X": 10, "V": 5, "I": 1}

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .engines.base import Engine, Request, TermConstraint
-from .normalize import ARABIC_LETTER
+from .normalize import ARABIC_LETTER, DIGITS
 from .segment import LINE_BREAKS, split
 from .store import Document, Store, current_user
 from .terms import Term, TermHit, TermMatcher, forbidden_found, term_found
@@ -251,9 +251,7 @@ def redraft_document(
                              frozenset(r.index for r in results if r.index not in stored))
 
 
-_LATIN_FORMS = str.maketrans({**{chr(0x0660 + i): str(i) for i in range(10)},
-                              **{chr(0x06F0 + i): str(i) for i in range(10)},
-                              "٫": ".", "٬": ",", "٪": "%", "،": ",", "؛": ";", "؟": "?",
+_LATIN_FORMS = str.maketrans({**DIGITS, "٫": ".", "٬": ",", "٪": "%", "،": ",", "؛": ";", "؟": "?",
                               "\u0640": "-"})  # a tatweel divider becomes a dash line
 
 
