@@ -316,36 +316,20 @@ def _untranslated(unit: XliffSegment, target: str) -> bool:
     return not target or (target == unit.source.strip() and ARABIC_LETTER.search(target) is not None)
 
 
-def _score_ahead(store: Store, name: str) -> Any:
+def _score_ahead(store: Store, units: list[XliffSegment]) -> Any:
     """Quality statistics of the file's edited targets, before the import's transaction (which
-    uses them when nothing changed meanwhile): scoring long segments must not hold the write lock.
-    An approved draft is scored in the transaction (rarely long: it equals a stored draft)."""
+    uses them when nothing changed meanwhile): scoring long segments must not hold the write lock."""
     from ..workflow import score_corrections_ahead
 
     docs: dict[str, Document | None] = {}
-    wanted = []
-    try:
-        for unit in iter_xliff(name):
-            target = (unit.target or "").strip()
-            if not unit.document or _untranslated(unit, target):
-                continue
-            if unit.document not in docs:
-                try:
-                    docs[unit.document] = store.document(unit.document)
-                except TMError:
-                    docs[unit.document] = None
-            doc = docs[unit.document]
-            if doc is None:
-                continue
-            try:  # a target the store already holds is no correction to score (unchanged, approved)
-                stored = {t.text.strip() for t in store.segment(doc, unit.index).translations}
-            except TMError:
-                continue
-            if target not in stored:
-                wanted.append((doc, unit.index, target))
-    except TMError:
-        return {}  # the import itself reports what is wrong with the file
-    return score_corrections_ahead(store, wanted)
+    for name in {u.document for u in units if u.document}:
+        try:
+            docs[name] = store.document(name)
+        except TMError:
+            docs[name] = None  # the import reports it
+    return score_corrections_ahead(store, [
+        (doc, u.index, (u.target or "").strip()) for u in units
+        if (doc := docs.get(u.document or "")) is not None and not _untranslated(u, (u.target or "").strip())])
 
 
 def import_xliff(
@@ -381,13 +365,14 @@ def import_xliff(
     from ..workflow import correct_segment
 
     name = str(path)
-    ahead = _score_ahead(store, name)
+    units = list(iter_xliff(name))  # read once: a malformed file is refused before anything is scored
+    ahead = _score_ahead(store, units)
     result = ImportResult(documents=[])
     docs: dict[str, Document] = {}
     seen: set[tuple[str, int]] = set()
     conflicts: list[tuple[str, int]] = []
     with store.transaction() as conn:
-        for unit in iter_xliff(name):
+        for unit in units:
             if not unit.document:
                 raise FormatError("the <file> has no original attribute naming the document.", path=name,
                                   line=unit.line)  # fmt: skip
