@@ -242,7 +242,9 @@ def redraft_document(
     for res in results:
         res.terms = term_report(hits[res.index - 1], res.target)
     author = author or current_user()
-    copied = {s.id for s in store.segments(document) if any(t.origin == "copy" for t in s.translations)}
+    copied = {r[0] for r in store.db.execute("SELECT t.segment_id FROM translations t JOIN segments s ON "
+                                             "s.id = t.segment_id WHERE s.doc_id = ? AND t.origin = 'copy'",
+                                             [document.id])}
     keep = [(r, s.id) for r, s in zip(results, segments, strict=True) if not (r.origin == "copy" and s.id in copied)]
     with store.transaction() as conn:  # a segment copied before is not copied again
         _store(store, conn, [r for r, _ in keep], [i for _, i in keep], author)
