@@ -25,7 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .normalize import normalize
+from .normalize import ARABIC_LETTER, normalize
 from .qanumbers import numbers
 
 if TYPE_CHECKING:
@@ -81,7 +81,6 @@ class QAReport:
 
 _ARABIC = "\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff"
 _ARABIC_RUN = re.compile(f"[{_ARABIC}]+(?:[ \u00a0]+[{_ARABIC}]+)*")
-_ARABIC_LETTER = re.compile("[\u0621-\u064a\u066e-\u06d3\u06fa-\u06ff]")
 _OPEN = {"(": ")", "[": "]", "{": "}", "«": "»", "“": "”", "‹": "›", "\ufd3e": "\ufd3f"}
 _CLOSE = {v: k for k, v in _OPEN.items()}
 _KIND = {c: "brackets" for c in "()[]{}\ufd3e\ufd3f"} | {c: "quotes" for c in "«»“”‹›\""}
@@ -150,7 +149,7 @@ def check_pair(index: int, source: str, target: str | None) -> list[Finding]:
     """Every finding of one segment except glossary terms (see the module docstring)."""
     if target is None or not target.strip():
         return [Finding(index, "empty", "The segment has no translation.")] if source.strip() else []
-    if _ARABIC_LETTER.search(source) and normalize(target) == normalize(source):
+    if ARABIC_LETTER.search(source) and normalize(target) == normalize(source):
         return [Finding(index, "untranslated", "The translation is the Arabic source, untranslated.")]
     out = _number_findings(index, source, target)
     leftovers = _ARABIC_RUN.findall(target)

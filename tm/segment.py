@@ -33,6 +33,8 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from .normalize import ARABIC_LETTER
+
 
 @dataclass(frozen=True, slots=True)
 class Piece:
@@ -93,7 +95,6 @@ _ELLIPSIS = frozenset(".\u2026 \u00a0")
 _QUOTE_CLOSERS = frozenset(_DOUBLE_QUOTES + "'’›")
 _FORMAT = "".join(c for c in INVISIBLE if c not in SPACES)  # direction marks, joiners: never white space
 _LETTER = re.compile(r"[^\W\d_]")
-_ARABIC_LETTER = re.compile("[\u0620-\u064a\u066e-\u06d3\u06fa-\u06ff\u0750-\u077f\ufb50-\ufdfb\ufe70-\ufefc]")
 _WORD = re.compile(f"[^{_S}]+")
 _INITIALS = re.compile(r"(?:[^\W\d_]\.)*[^\W\d_]")  # J  U.S  e.g  ق.م  (هـ once tatweel is dropped)
 _SHORT_NUMBER = re.compile(r"[0-9\u0660-\u0669\u06f0-\u06f9]{1,3}")
@@ -218,7 +219,7 @@ def _opens_with_arabic(text: str, pos: int, end: int) -> bool:
     """Whether the text at *pos* is an Arabic word, behind any opening quotes or brackets."""
     while pos < end and (text[pos] in _BRACKETS_OPEN or text[pos] in _DOUBLE_QUOTES):
         pos += 1
-    return pos < end and _ARABIC_LETTER.match(text, pos) is not None
+    return pos < end and ARABIC_LETTER.match(text, pos) is not None
 
 
 def _words(text: str, pos: int, end: int, count: int) -> list[tuple[str, str]]:
