@@ -335,7 +335,8 @@ def _words(plain: str, into: set[Hashable]) -> None:
         into.add(Decimal(_roman(m.group(1))))  # resolution 973 (X), the thirty-fifth session (XXXV)
     previous: Decimal | None = None
     fresh = False  # whether the previous word's value was new to *into*
-    for word in _WORD.findall(_MARKS.sub("", plain)):  # مليونَي: harakat would split the word
+    words = _WORD.findall(_MARKS.sub("", plain))  # مليونَي: harakat would split the word
+    for word in words:
         value: Decimal | None
         if word.isascii():
             found = _EN_WORDS.get(word.lower())
@@ -363,9 +364,9 @@ def _words(plain: str, into: set[Hashable]) -> None:
             ):
                 into.add(previous + value)  # خمسة وثلاثون, سبعة عشر, thirty-five
         previous = value
-    if any(_maybe_dual(word) for word in _WORD.findall(_MARKS.sub("", plain)) if not word.isascii()):
+    if any(_maybe_dual(word) for word in words if not word.isascii()):
         into.add(Decimal(2))
-    into.update(_months(plain))
+    into.update(_months(words))
 
 
 _EN_MONTHS = {m: i for i, m in enumerate("January February March April May June July August September October "
@@ -390,12 +391,11 @@ def _month_part(value: Decimal | None, in_date: bool) -> tuple[frozenset[Hashabl
     return (frozenset([("month", int(value))]),)
 
 
-def _months(plain: str) -> set[Hashable]:
+def _months(words: list[str]) -> set[Hashable]:
     """What month names state (5 January 2024 ~ ٢٠٢٤/٠١/٠٥): the month, matched only by a number inside a
     numeric date on the other side (:func:`_month_part`), never by any other number (مارس is also a verb,
-    May a modal, نيسان a car), and never a number this side must show."""
+    May a modal, نيسان a car), and never a number this side must show.  *words*: the text's words."""
     out: set[Hashable] = set()
-    words = _WORD.findall(_MARKS.sub("", plain))
     for i, word in enumerate(words):
         if word.isascii():
             month = _EN_MONTHS.get(word)
