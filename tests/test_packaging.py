@@ -6,8 +6,10 @@ temporary folder, so nothing is written into the checkout; it takes a few second
 
 from __future__ import annotations
 
+import ast
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -66,6 +68,33 @@ def _sources() -> set[str]:
     return names
 
 
+def _requirement_name(spec: str) -> str:
+    return re.split(r"[\s<>=!~;\[]", spec, maxsplit=1)[0].lower().replace("_", "-")
+
+
+def test_every_third_party_module_tm_imports_is_a_declared_dependency() -> None:
+    declared = {_requirement_name(spec) for spec in _pyproject()["project"]["dependencies"]}
+    distributions = metadata.packages_distributions()
+    imported: set[str] = set()
+    for path in (ROOT / "tm").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                imported |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                imported.add(node.module.split(".")[0])
+    third_party = {m for m in imported if m not in sys.stdlib_module_names and m not in ("tm", "__future__")}
+    assert third_party, "no imports found"
+    undeclared = {m: distributions.get(m) for m in third_party
+                  if not {d.lower().replace("_", "-") for d in distributions.get(m, [m])} & declared}
+    assert undeclared == {}
+
+
+def test_the_build_backend_reads_the_license_expression() -> None:
+    data = _pyproject()
+    assert isinstance(data["project"]["license"], str)  # an SPDX expression (PEP 639): setuptools 77 or later
+    assert "setuptools>=77" in data["build-system"]["requires"]
+
+
 def test_every_package_under_tm_is_listed_in_pyproject() -> None:
     setuptools = _pyproject()["tool"]["setuptools"]
     packages = {p.parent.relative_to(ROOT).as_posix().replace("/", ".")
@@ -85,6 +114,7 @@ def test_the_wheel_holds_the_code_and_the_shipped_glossaries(wheel: Path) -> Non
         entry_points = zf.read(info.replace("METADATA", "entry_points.txt")).decode("utf-8")
     assert "Requires-Python: >=3.11" in meta
     assert "Requires-Dist: torch>=2.4" in meta
+    assert "License-Expression: Apache-2.0 AND CC-BY-4.0" in meta  # the code, and the glossaries' CC BY 4.0
     assert "tm = tm.cli:cli" in entry_points
 
 
