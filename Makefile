@@ -10,15 +10,20 @@ MODEL ?= Helsinki-NLP/opus-mt-ar-en
 ENGINE ?=
 DB ?= .tm/demo.db
 PYTEST_ARGS ?=
+TORCH_INDEX ?= https://download.pytorch.org/whl/cpu
 
 .PHONY: install translate test lint bench clean
 
 install: $(STAMP)
 
-# torch==2.13.0 (pinned in constraints.txt) is the CPU wheel; an open range would pull a multi-GB CUDA build.
+# torch (torch==2.13.0 in constraints.txt) comes first, alone, from PyTorch's CPU index: PyPI's Linux wheel of
+# the same version is the CUDA build (527 MB, plus cuda-toolkit and nvidia-* packages of several GB). Where that
+# index cannot be reached pip warns and falls back to the indexes and find-links it is configured with;
+# TORCH_INDEX= (empty) skips the step and takes torch from those.
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
+	$(if $(TORCH_INDEX),$(BIN)/python -m pip install --quiet --retries 1 --no-deps -c constraints.txt --index-url $(TORCH_INDEX) torch)
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"
 	touch $(STAMP)
 

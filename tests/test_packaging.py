@@ -153,3 +153,17 @@ def test_python_dash_m_tm_runs_from_another_directory(tmp_path: Path) -> None:
     assert done.stdout.startswith("Usage: tm [OPTIONS] COMMAND [ARGS]...")
     assert "translate" in done.stdout
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_make_install_takes_torch_alone_from_the_cpu_index_first(tmp_path: Path) -> None:
+    done = subprocess.run(["make", "-n", "-B", "install", f"VENV={tmp_path / 'venv'}"], capture_output=True,
+                          text=True, cwd=ROOT, timeout=60)
+    assert done.returncode == 0, done.stderr
+    installs = [line for line in done.stdout.splitlines() if "pip install" in line and "pip>=" not in line]
+    assert len(installs) == 2, done.stdout
+    torch, project = installs
+    assert "--index-url https://download.pytorch.org/whl/cpu" in torch
+    assert torch.endswith(" torch") and "--no-deps" in torch and "-c constraints.txt" in torch
+    assert project.endswith('-c constraints.txt -e ".[dev]"')
+    assert list(tmp_path.iterdir()) == []  # -n ran nothing
