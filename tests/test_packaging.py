@@ -155,6 +155,50 @@ def test_python_dash_m_tm_runs_from_another_directory(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
+def _canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _pins() -> dict[str, str]:
+    pins = {}
+    for line in (ROOT / "constraints.txt").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, _, version = line.partition("==")
+            assert version, f"not pinned with ==: {line!r}"
+            pins[_canonical(name)] = version
+    return pins
+
+
+def test_constraints_pin_exactly_what_tm_and_its_extras_install() -> None:
+    """Walk the requirements of tm[dev,bench] through the installed packages' metadata: every package reached is
+    pinned in constraints.txt, and nothing else is (a package not installed here is pinned but not walked)."""
+    from packaging.requirements import Requirement
+
+    project = _pyproject()["project"]
+    todo = [Requirement(s) for s in project["dependencies"]]
+    todo += [Requirement(s) for extra in ("dev", "bench") for s in project["optional-dependencies"][extra]]
+    reached: set[str] = {"pip"}  # sqlite-utils requires pip, the installer itself: left unpinned
+    while todo:
+        req = todo.pop()
+        name = _canonical(req.name)
+        if name in reached:
+            continue
+        reached.add(name)
+        try:
+            dist = metadata.distribution(req.name)
+        except metadata.PackageNotFoundError:
+            continue
+        for spec in dist.requires or []:
+            sub = Requirement(spec)
+            if sub.marker is None or sub.marker.evaluate({"extra": ""}):
+                todo.append(sub)
+    pins = _pins()
+    reached.discard("pip")
+    assert sorted(reached - set(pins)) == []
+    assert sorted(set(pins) - reached) == []
+    assert pins["torch"] == "2.13.0"
+
+
 @pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
 def test_make_install_takes_torch_alone_from_the_cpu_index_first(tmp_path: Path) -> None:
     done = subprocess.run(["make", "-n", "-B", "install", f"VENV={tmp_path / 'venv'}"], capture_output=True,
