@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tarfile
 import tomllib
 import zipfile
 from importlib import metadata
@@ -211,3 +212,29 @@ def test_make_install_takes_torch_alone_from_the_cpu_index_first(tmp_path: Path)
     assert torch.endswith(" torch") and "--no-deps" in torch and "-c constraints.txt" in torch
     assert project.endswith('-c constraints.txt -e ".[dev]"')
     assert list(tmp_path.iterdir()) == []  # -n ran nothing
+
+
+def test_the_sdist_holds_every_tracked_file(tmp_path: Path) -> None:
+    """An unpacked sdist runs `make test` as a clone does: tests/data, tests/conftest.py, constraints.txt…"""
+    if _setuptools_major() < 77 or shutil.which("git") is None:
+        pytest.skip("needs git and setuptools>=77")
+    listed = subprocess.run(["git", "ls-files"], capture_output=True, text=True, cwd=ROOT)
+    if listed.returncode != 0:
+        pytest.skip("not a git checkout")
+    tracked = {name for name in listed.stdout.splitlines() if (ROOT / name).is_file()} | {"MANIFEST.in"}
+    src = tmp_path / "src"
+    for name in tracked:
+        (src / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / name, src / name)
+    (src / "bench" / "out").mkdir(exist_ok=True)
+    (src / "bench" / "out" / "run.json").write_text("{}", encoding="utf-8")  # benchmark output stays out
+    done = subprocess.run(
+        [sys.executable, "-c", f"from setuptools import build_meta; build_meta.build_sdist({str(tmp_path)!r})"],
+        capture_output=True, text=True, cwd=src, timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    (sdist,) = tmp_path.glob("tm-*.tar.gz")
+    with tarfile.open(sdist) as tf:
+        names = {m.name.split("/", 1)[1] for m in tf.getmembers() if m.isfile()}
+    assert sorted(tracked - {".gitignore"} - names) == []
+    assert not [n for n in names if n.startswith("bench/out/") or "__pycache__" in n]
