@@ -238,3 +238,12 @@ def test_the_sdist_holds_every_tracked_file(tmp_path: Path) -> None:
         names = {m.name.split("/", 1)[1] for m in tf.getmembers() if m.isfile()}
     assert sorted(tracked - {".gitignore"} - names) == []
     assert not [n for n in names if n.startswith("bench/out/") or "__pycache__" in n]
+
+
+def test_the_readme_names_the_whole_public_api() -> None:
+    import tm
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("## Python API"):text.index("```python", text.index("## Python API"))]
+    listed = set(re.findall(r"`(\w+)`", section[section.index("gives"):]))
+    assert listed == set(tm.__all__)
