@@ -148,6 +148,40 @@ def test_search_returns_the_limit_best_in_order(un_store: Store) -> None:
     assert fuzzy.search(un_store.db.conn, q, threshold=20, limit=5) == found[:1]  # the others score 13.3
 
 
+def test_search_returns_no_more_than_limit_and_ties_go_to_the_newer_unit(tmp_path: Path) -> None:
+    """Six units pass the threshold; limit=2 gives the exact match, then the newest of the five that tie."""
+    sources = ["مجلس الأمن الدولي اليوم", *(f"مجلس الأمن الدولي {w}" for w in ("أمس", "غدا", "الآن", "هنا", "هناك"))]
+    with Store.open(tmp_path / "s.db") as store:
+        with store.transaction() as conn:
+            ids = [add_unit(conn, source=s, target="x", origin="import") for s in sources]
+        q = words(key(sources[0]))
+        found = fuzzy.search(store.db.conn, q, threshold=50, limit=2)
+        assert [(s, u) for s, u, _ in found] == [(100.0, ids[0]), (75.0, ids[-1])]  # 3 of 4 words: 75
+        assert len(fuzzy.search(store.db.conn, q, threshold=50, limit=6)) == 6
+        assert fuzzy.search(store.db.conn, q, threshold=50, limit=0) == []
+
+
+def test_a_commoner_word_read_for_many_candidates_finds_the_match(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past the postings budget, the commonest word is read for the 300 candidates left: every one of them is
+    newer than all the units holding that word, and the match ("alpha delta") is older than them all."""
+    monkeypatch.setattr(fuzzy, "POSTINGS_BUDGET", 100)
+    with Store.open(tmp_path / "s.db") as store:
+        with store.transaction() as conn:
+            match = add_unit(conn, source="alpha delta", target="x", origin="import")
+            for i in range(400):
+                add_unit(conn, source=f"delta a{i} b{i}", target="x", origin="import")
+            for i in range(300):  # share one word with the query: 25
+                add_unit(conn, source=f"alpha x{i} y{i} z{i}", target="x", origin="import")
+            for source in ("beta q", "gamma r"):
+                add_unit(conn, source=source, target="x", origin="import")
+        q = words(key("alpha beta gamma delta"))
+        assert _brute(store, q) == 50
+        assert fuzzy.search(store.db.conn, q, threshold=50) == [(50.0, match, "alpha delta")]
+        assert fuzzy.search(store.db.conn, q, threshold=51) == []
+
+
 def test_index_follows_added_units_and_compaction(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(fuzzy, "MAX_CHUNKS", 3)
     lines = _un_lines(400)

@@ -120,11 +120,15 @@ XLIFF_ERRORS = [
     ('<xliff version="1.2"><file original="a"><body>\n<trans-unit id="1"><source>a</source>\n</body>', 3,
      "not well-formed XML"),
     ("<tmx>\n<body/></tmx>", 1, "not a XLIFF file"),
+    ('<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.0"><file id="f">\n<unit id="1">'
+     "<segment><target>a</target></segment></unit></file></xliff>", 2, "has a segment without <source>"),
+    ('<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.0"><file id="f">\n\n<unit id="1"/>'
+     "</file></xliff>", 3, "has a segment without <source>"),
 ]  # fmt: skip
 
 
 @pytest.mark.parametrize(("data", "line", "message"), XLIFF_ERRORS,
-                         ids=["bad-id", "no-source", "broken", "tmx"])  # fmt: skip
+                         ids=["bad-id", "no-source", "broken", "tmx", "2.0-no-source", "2.0-no-segment"])  # fmt: skip
 def test_malformed_xliff_is_refused_with_its_line(tmp_path: Path, data: str, line: int, message: str):
     path = tmp_path / "a.xlf"
     path.write_text(data, encoding="utf-8")
