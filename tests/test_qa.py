@@ -113,13 +113,15 @@ def test_planted_errors_are_flagged() -> None:
         ("يكسبون مليونَي يَن", "earn 2 million yen"),
         ("خلال الألف يوم الأولى من حياة الطفل", "during the first 1,000 days of life"),  # UN v1.0 devset
         ("قتل ٣٠٠ شخص.", "Three hundred people were killed."),
+        ("قتل ٣٠٠٠ شخص.", "Three thousand people were killed."),
+        ("الدورة ٨.", "The eighth session."),
     ],
     ids=["scale-word", "thousands-sep", "arabic-word", "indic-digits-m", "indic-decimal",
          "arabic-decimal-comma", "indic-thousands", "word-five", "digit-five", "dual", "ordinal",
          "thousand-word", "list", "date", "un-reversed-groups", "un-reversed-decimal", "time-am",
          "time-pm", "time-hours", "un-time", "section", "paragraph-marker", "un-marker", "roman",
          "decade", "teen", "dot-thousands", "arabic-comma-thousands", "dual-million", "scale-word-with-article",
-         "hundreds-in-words"],
+         "hundreds-in-words", "thousands-in-words", "ordinal-word"],
 )
 def test_the_same_numbers_are_not_flagged(source: str, target: str) -> None:
     assert qa.check_pair(1, source, target) == []
@@ -149,6 +151,14 @@ def test_different_numbers_are_flagged(source: str, target: str, missing: str, a
     assert messages == [f"The number {missing} in the source is missing from the translation.",
                         f"The number {added} in the translation is not in the source."]
 
+
+def test_numbers_apart_are_not_digit_groups() -> None:
+    """Only a single space joins digit groups: "5 people ... 300" is not 5300, nor is 5300 "5" and "300"."""
+    messages = [f.message for f in qa.check_pair(1, "أصيب ٥٣٠٠ شخص.", "5 people were injured in 300 villages.")]
+    assert messages == ["The number ٥٣٠٠ in the source is missing from the translation.",
+                        "The number 5 in the translation is not in the source.",
+                        "The number 300 in the translation is not in the source."]
+    assert qa.check_pair(1, "أصيب ٥ أشخاص في ٣٠٠ قرية.", "5 people were injured in 300 villages.") == []
 
 def test_number_values() -> None:
     assert set(numbers("5 ملايين و5,000,000 و5 million").exact) == {5_000_000}
