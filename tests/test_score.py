@@ -415,3 +415,11 @@ def test_a_draft_stored_after_scoring_ahead_is_scored_too(store: Store) -> None:
         correct_segment(store, conn, document, 1, SHORT[0], ahead=ahead)
     result = score.score_store(store, by="engine", auto_compare=False)
     assert [(g.key, g.drafts) for g in result.groups] == [("ea", 1), ("eb", 1)]
+
+
+def test_hter_summary_puts_each_draft_in_one_band_upper_edges_included() -> None:
+    values = [0.0, 0.1, 10.0, 10.1, 30.0, 30.1, 50.0, 50.1, 250.0]
+    summary = score.hter_summary(values)
+    assert summary["bands"] == {"0": 1, "0-10": 2, "10-30": 2, "30-50": 2, ">50": 2}
+    assert summary["mean"] == pytest.approx(430.4 / 9) and summary["median"] == 30.0
+    assert score.hter_summary([]) == {"mean": None, "median": None, "bands": {}}
