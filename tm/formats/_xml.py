@@ -185,11 +185,22 @@ def _syntax_error(exc: etree.XMLSyntaxError, path: str) -> FormatError:
 
 @contextmanager
 def output(path: PathArg | IO[bytes]) -> Iterator[IO[bytes]]:
-    """A binary stream to write: *path* itself if it is a stream, else a temporary file renamed at the end."""
+    """A binary stream to write: *path* itself if it is a stream, else a temporary file renamed at the end.
+
+    A path that exists and is no regular file (/dev/null, /dev/stdout, a named pipe) is written to
+    directly, and a symbolic link is followed: the rename must not put a file where they were."""
     if hasattr(path, "write"):
         yield path  # type: ignore[misc]
         return
-    target = Path(path)  # type: ignore[arg-type]
+    if os.path.exists(path) and not os.path.isfile(path):  # type: ignore[arg-type]
+        try:
+            direct = open(path, "wb")  # type: ignore[arg-type]  # noqa: SIM115
+        except OSError as exc:
+            raise InputError(f"Cannot write {path}: {exc.strerror}.") from None
+        with direct:
+            yield direct
+        return
+    target = Path(os.path.realpath(path))  # type: ignore[arg-type]
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
         fh = open(tmp, "wb")
