@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -71,3 +73,93 @@ def test_export_into_a_named_pipe_keeps_the_pipe(db: Path, tmp_path: Path) -> No
     assert result.exit_code == 0, result.output
     assert stat.S_ISFIFO(os.stat(fifo).st_mode)
     assert b"The president said." in got[0]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["export", "article", "-o", "{db}"],
+        ["export", "article", "--format", "xliff", "-o", "{db}"],
+        ["export", "article", "-o", "{db}-wal"],
+        ["memory", "export", "{db}", "--format", "tmx"],
+        ["glossary", "export", "{db}", "--format", "csv"],
+        ["score", "--html", "{db}"],
+        ["translate", "{src}", "--engine", "none", "-o", "{db}"],
+    ],
+    ids=["export", "export-xliff", "export-wal", "memory-export", "glossary-export", "score-html", "translate"],
+)
+def test_output_onto_the_database_is_refused(db: Path, tmp_path: Path, args: list[str]) -> None:
+    src = tmp_path / "other.ar.txt"
+    src.write_text(ARTICLE, encoding="utf-8")
+    before = dump(db)
+    result = run(*[a.format(db=db, src=src) for a in args], "--db", str(db))
+    assert "it is the database" in one_error(result)
+    assert dump(db) == before
+
+
+def test_output_onto_the_default_database_is_refused(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TM_DB", str(db))
+    before = dump(db)
+    assert "it is the database" in one_error(run("memory", "export", str(db), "--format", "tsv"))
+    assert dump(db) == before
+
+
+def test_translate_output_onto_its_input_is_refused(db: Path, tmp_path: Path) -> None:
+    src = tmp_path / "new.ar.txt"
+    src.write_text(ARTICLE, encoding="utf-8")
+    before = dump(db)
+    line = one_error(run("translate", str(src), "--engine", "none", "-o", str(src), "--db", str(db)))
+    assert "it is the input file" in line
+    assert src.read_text(encoding="utf-8") == ARTICLE
+    assert dump(db) == before
+
+
+def test_translate_empty_name_is_refused(db: Path, tmp_path: Path) -> None:
+    src = tmp_path / "new.ar.txt"
+    src.write_text(ARTICLE, encoding="utf-8")
+    before = dump(db)
+    line = one_error(run("translate", str(src), "--engine", "none", "--name", " ", "--db", str(db)))
+    assert "--name is empty" in line
+    assert dump(db) == before
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["translate", "{src}", "--engine", "none", "--fuzzy-threshold", "nan"],
+        ["memory", "search", "مرحبا", "--min", "nan"],
+    ],
+    ids=["fuzzy-threshold", "search-min"],
+)
+def test_nan_percentage_is_refused(db: Path, tmp_path: Path, args: list[str]) -> None:
+    src = tmp_path / "new.ar.txt"
+    src.write_text(ARTICLE, encoding="utf-8")
+    before = dump(db)
+    result = run(*[a.format(src=src) for a in args], "--db", str(db))
+    assert "'nan' is not a number" in one_error(result, code=2)
+    assert dump(db) == before
+
+
+
+def _tm(args: list[str], env: dict[str, str], *, close: int) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m tm`` with file descriptor *close* (0 stdin, 1 stdout) closed."""
+    return subprocess.run([sys.executable, "-m", "tm", *args], env=env, stderr=subprocess.PIPE,
+                          stdout=subprocess.DEVNULL if close == 0 else None, text=True, timeout=120,
+                          preexec_fn=lambda: os.close(close))  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "args, close",
+    [(["translate", "-", "--engine", "none"], 0), (["correct", "article", "2", "-"], 0),
+     (["memory", "search", "--file", "-"], 0), (["memory", "export", "-"], 1),
+     (["glossary", "export", "-"], 1)],
+    ids=["translate-stdin", "correct-stdin", "search-stdin", "memory-export-stdout", "glossary-export-stdout"],
+)  # fmt: skip
+def test_closed_standard_streams(db: Path, args: list[str], close: int) -> None:
+    env = dict(os.environ, TM_DB=str(db))
+    before = dump(db)
+    proc = _tm(args, env, close=close)
+    assert proc.returncode == 1, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert proc.stderr.strip().splitlines()[-1].startswith("Error: Standard " + ("input" if close == 0 else "output"))
+    assert dump(db) == before

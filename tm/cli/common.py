@@ -4,6 +4,7 @@ store, printing JSON, and turning library errors into one-line ``Error: …`` ex
 from __future__ import annotations
 
 import json
+import math
 import os
 import sqlite3
 import sys
@@ -33,8 +34,10 @@ def json_option(fn: F) -> F:
     return click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")(fn)
 
 
-def check_output(out: str | None) -> None:
-    """Refuse, before any work is done, an output path that cannot be written."""
+def check_output(out: str | None, *, db: str | None | bool = False, inputs: Iterable[str | None] = ()) -> None:
+    """Refuse, before any work is done, an output path that cannot be written, or that is the database
+    (*db*: the ``--db`` value, None for the default one; False when the command opens none) or one of
+    the *inputs*: writing there would destroy what is being read."""
     if out is None or out == "-":
         return
     parent = os.path.dirname(os.path.abspath(out))
@@ -42,6 +45,58 @@ def check_output(out: str | None) -> None:
         raise click.ClickException(f"Cannot write {out}: there is no directory {parent}.")
     if not os.access(parent, os.W_OK) or (os.path.exists(out) and not os.access(out, os.W_OK)):
         raise click.ClickException(f"Cannot write {out}: permission denied.")
+    if db is not False and db != ":memory:":
+        from ..store import default_db_path
+
+        database = str(db) if db is not None else str(default_db_path())
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            if _same_file(out, database + suffix):
+                what = f"the database's {suffix[1:]} file" if suffix else "the database"
+                raise click.ClickException(f"Cannot write {out}: it is {what} ({database}), which the output would "
+                                           "destroy; give another file.")
+    for source in inputs:
+        if source is not None and source != "-" and _same_file(out, source):
+            raise click.ClickException(f"Cannot write {out}: it is the input file {source}, which the output would "
+                                       "overwrite; give another file.")
+
+
+def _same_file(a: str, b: str) -> bool:
+    """Whether paths *a* and *b* name one file (the same inode, else the same absolute path)."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one of them does not exist (yet)
+        return os.path.realpath(a) == os.path.realpath(b)
+
+
+class Percent(click.FloatRange):
+    """A percentage from 0 to 100; unlike click's FloatRange it refuses nan."""
+
+    def __init__(self) -> None:
+        super().__init__(0, 100)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        number = super().convert(value, param, ctx)
+        if math.isnan(number):
+            self.fail(f"{value!r} is not a number; give a percentage from 0 to 100.", param, ctx)
+        return number
+
+
+def stdin_bytes() -> bytes:
+    """All of standard input, or an :class:`InputError` when it is closed (``<&-``)."""
+    from ..errors import InputError
+
+    if sys.stdin is None:
+        raise InputError("Standard input is closed; pipe the text in (… | tm …) or give a file instead of -.")
+    return sys.stdin.buffer.read()
+
+
+def stdout_bytes() -> Any:
+    """Standard output's byte stream, or an :class:`InputError` when it is closed (``>&-``)."""
+    from ..errors import InputError
+
+    if sys.stdout is None:
+        raise InputError("Standard output is closed; give a file name instead of - (or redirect the output).")
+    return sys.stdout.buffer
 
 
 def existing_or_scratch(db: str | None) -> str | None:

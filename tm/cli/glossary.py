@@ -8,7 +8,17 @@ from typing import Any
 import click
 
 from . import cli
-from .common import TMGroup, db_option, echo_json, echo_table, existing_or_scratch, json_option, open_store
+from .common import (
+    TMGroup,
+    check_output,
+    db_option,
+    echo_json,
+    echo_table,
+    existing_or_scratch,
+    json_option,
+    open_store,
+    stdout_bytes,
+)
 
 DEFAULT = "political"
 
@@ -273,10 +283,12 @@ def export_(file: str, name: str, fmt: str | None, db: str | None) -> None:
     """
     from ..glossary import dumps, export_file, list_entries
 
+    check_output(file, db=db)
     with open_store(db, create=False) as store:
         if file == "-":
-            sys.stdout.buffer.write(dumps(list_entries(store, name), fmt or "csv"))
-            sys.stdout.flush()
+            stream = stdout_bytes()
+            stream.write(dumps(list_entries(store, name), fmt or "csv"))
+            stream.flush()
             return
         count = export_file(store, name, file, fmt)
     click.echo(f"Wrote {count} entries of glossary {name!r} to {file}.", err=True)

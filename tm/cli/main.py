@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 import click
 
 from . import cli
-from .common import F, check_output, db_option, echo_json, echo_table, json_option, open_store, progress
+from .common import (
+    F,
+    Percent,
+    check_output,
+    db_option,
+    echo_json,
+    echo_table,
+    json_option,
+    open_store,
+    progress,
+    stdin_bytes,
+)
 
 
 def _write(text: str, out: str | None) -> None:
@@ -89,7 +99,7 @@ def _translate_engine(name: str, model: str | None, **options: Any) -> Any:
 @_output_options
 @_mt_options
 @click.option("--no-memory", is_flag=True, help="Do not reuse the translation memory.")
-@click.option("--fuzzy-threshold", type=click.FloatRange(0, 100), default=75.0, show_default=True,
+@click.option("--fuzzy-threshold", type=Percent(), default=75.0, show_default=True,
               help="Lowest fuzzy match (percent) reused as a draft; exact matches (the same text up to "
               "tashkeel, hamza forms and digits) are reused whatever it is, so 99 or 100 turns fuzzy reuse off.")
 @click.option("--name", default=None, help="Document name; an error if taken or a number [default: the file "
@@ -117,9 +127,11 @@ def translate(file: str, out: str | None, fmt: str, engine: str | None, model: s
     from ..translate import translate_document
     from ..workflow import read_source, read_source_file
 
-    check_output(out)
+    check_output(out, db=db, inputs=[file])
+    if name is not None and not name.strip():
+        raise click.ClickException("The document name given with --name is empty; give a name, or leave --name out.")
     if file == "-":
-        source = read_source(sys.stdin.buffer.read(), name=name or "stdin")
+        source = read_source(stdin_bytes(), name=name or "stdin")
     else:
         source = read_source_file(file)
     if name:
@@ -170,7 +182,7 @@ def redraft(doc: str, out: str | None, fmt: str, engine: str | None, model: str 
     from ..engines import default_engine_name, get_engine
     from ..translate import redraft_document
 
-    check_output(out)
+    check_output(out, db=db)
     engine_name = engine or default_engine_name()
     if engine_name == "none":
         raise click.ClickException("tm redraft needs an MT engine; --engine none drafts nothing.")
@@ -263,7 +275,7 @@ def correct(doc: str, index: int, text: str, author: str | None, db: str | None)
 
     if text == "-":
         try:
-            text = sys.stdin.buffer.read().decode("utf-8")
+            text = stdin_bytes().decode("utf-8")
         except UnicodeDecodeError as exc:
             raise click.ClickException(f"The correction on stdin is not UTF-8 (invalid byte at offset "
                                        f"{exc.start}).") from None
@@ -300,7 +312,7 @@ def export(doc: str, fmt: str, out: str | None, glossaries: tuple[str, ...], no_
         tm export alasr-soleimani-putin --format jsonl
         tm export alasr-soleimani-putin --format xliff -o article.xlf
     """
-    check_output(out)
+    check_output(out, db=db)
     with open_store(db, create=False) as store:
         document = store.document(doc)
         segments = store.segments(document)

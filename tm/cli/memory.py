@@ -9,7 +9,19 @@ from typing import Any
 import click
 
 from . import cli
-from .common import TMGroup, db_option, echo_json, echo_table, json_option, open_store, progress
+from .common import (
+    Percent,
+    TMGroup,
+    check_output,
+    db_option,
+    echo_json,
+    echo_table,
+    json_option,
+    open_store,
+    progress,
+    stdin_bytes,
+    stdout_bytes,
+)
 
 
 @click.group(cls=TMGroup)
@@ -104,11 +116,13 @@ def export(file: str, fmt: str | None, as_json: bool, db: str | None) -> None:
     """
     from ..memory_export import export_memory
 
+    check_output(file, db=db)
     with open_store(db, create=False) as store:
         if file == "-":
+            stream = stdout_bytes()
             sys.stdout.flush()
-            result = export_memory(store, sys.stdout.buffer, fmt=fmt)
-            sys.stdout.buffer.flush()
+            result = export_memory(store, stream, fmt=fmt)
+            stream.flush()
         else:
             result = export_memory(store, file, fmt=fmt)
     if as_json:
@@ -134,7 +148,7 @@ def _read_queries(path: str) -> list[str]:
     from ..workflow import read_source
 
     if path == "-":
-        data, label = sys.stdin.buffer.read(), "stdin"
+        data, label = stdin_bytes(), "stdin"
     else:
         with open_input(path) as fh:
             data, label = fh.read(), path
@@ -155,7 +169,7 @@ def _read_queries(path: str) -> list[str]:
 @click.option("--file", "queries", type=click.Path(dir_okay=False, allow_dash=True),
               help="Search each line of this UTF-8 file (- for stdin).")
 @click.option("-n", "limit", type=click.IntRange(1), default=5, show_default=True, help="Matches per query.")
-@click.option("--min", "min_score", type=click.FloatRange(0, 100), default=50.0, show_default=True,
+@click.option("--min", "min_score", type=Percent(), default=50.0, show_default=True,
               help="Lowest match percentage shown.")
 @json_option
 @db_option

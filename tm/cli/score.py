@@ -79,7 +79,7 @@ def score(hyp: str | None, refs: tuple[str, ...], doc: str | None, by: str | Non
     from ..score import rebuild_draft_stats, score_store
 
     tests = ("bs", "ar") if test == "both" else (test,)
-    check_output(html_out)
+    check_output(html_out, db=db)
     with open_store(db, create=False) as store:
         if rebuild:
             count = rebuild_draft_stats(store)
