@@ -21,12 +21,19 @@ from . import stats as st
 if TYPE_CHECKING:
     from .store import Store
 
-_INSERT = """INSERT OR REPLACE INTO draft_stats
-    (draft_id, human_id, segment_id, doc_id, origin, engine, model, created, unchanged,
-     bleu, chrf, ter, layout, stats) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
+_COLUMNS = ("draft_id, human_id, segment_id, doc_id, origin, engine, model, created, unchanged, "
+            "bleu, chrf, ter, layout, stats")
+_INSERT = f"INSERT OR REPLACE INTO draft_stats ({_COLUMNS}) VALUES ({', '.join('?' * 14)})"
 _DRAFTS = """SELECT t.id, t.origin, t.text, t.engine, t.model, t.created, s.doc_id
     FROM translations t JOIN segments s ON s.id = t.segment_id
     WHERE t.segment_id = ? AND t.origin != 'human' AND t.id < ? ORDER BY t.id"""
+# Each corrected segment's drafts older than its latest correction, with that correction (as _Pair)
+_CORRECTED_DRAFTS = """SELECT t.id, t.origin, t.text, t.engine, t.model, t.created, s.doc_id, h.id, h.text, h.segment_id
+    FROM translations h JOIN segments s ON s.id = h.segment_id
+    JOIN translations t ON t.segment_id = h.segment_id AND t.origin != 'human' AND t.id < h.id
+    WHERE h.id IN (SELECT MAX(id) FROM translations WHERE origin = 'human' GROUP BY segment_id)
+    ORDER BY h.segment_id, t.id"""
+_STAGED = "tm_rebuilt_draft_stats"  # a temporary table: rows computed before the writing transaction
 
 
 class _Pair(NamedTuple):
@@ -104,32 +111,28 @@ def rebuild_draft_stats(store: Store, *, batch: int = 2000,
     """Recompute the statistics of every corrected segment (after an upgrade or a bulk import).
 
     All rows are computed first and replace the old ones in one transaction.  Returns the
-    number of drafts scored; *progress*, if given, is called with the count so far.
+    number of drafts scored; *progress*, if given, is called with the count so far.  Only the
+    drafts of corrected segments are read, *batch* pairs at a time, and the rows wait in a
+    temporary table, so the memory used does not grow with the store.
     """
-    latest = store.db.execute(
-        """SELECT h.segment_id, h.id, h.text, s.doc_id
-           FROM translations h JOIN segments s ON s.id = h.segment_id
-           WHERE h.id IN (SELECT MAX(id) FROM translations WHERE origin = 'human' GROUP BY segment_id)
-           ORDER BY h.segment_id"""
-    ).fetchall()
-    drafts: dict[int, list[tuple]] = {}
-    for row in store.db.execute(
-        "SELECT id, origin, text, engine, model, created, segment_id FROM translations "
-        "WHERE origin != 'human' ORDER BY id"
-    ):
-        drafts.setdefault(row[6], []).append(row[:6])
-    pairs = [
-        _Pair._make((*d, doc_id, human_id, text, segment_id))
-        for segment_id, human_id, text, doc_id in latest
-        for d in drafts.get(segment_id, [])
-        if d[0] < human_id
-    ]
-    rows: list[tuple[Any, ...]] = []
-    for start in range(0, len(pairs), batch):
-        rows.extend(_rows(pairs[start:start + batch]))
-        if progress is not None:
-            progress(len(rows))
-    with store.transaction() as conn:
-        conn.execute("DELETE FROM draft_stats")
-        conn.executemany(_INSERT, rows)
-    return len(rows)
+    conn = store.db.conn
+    conn.execute(f"DROP TABLE IF EXISTS temp.{_STAGED}")
+    conn.execute(f"CREATE TEMP TABLE {_STAGED} ({_COLUMNS})")
+    cursor = conn.execute(_CORRECTED_DRAFTS)
+    try:
+        count = 0
+        while chunk := cursor.fetchmany(batch):
+            rows = _rows([_Pair._make(r) for r in chunk])
+            conn.executemany(f"INSERT INTO temp.{_STAGED} ({_COLUMNS}) VALUES ({', '.join('?' * 14)})", rows)
+            count += len(rows)
+            if progress is not None:
+                progress(count)
+        cursor.close()
+        with store.transaction() as conn:
+            conn.execute("DELETE FROM draft_stats")
+            conn.execute(f"INSERT OR REPLACE INTO draft_stats ({_COLUMNS}) "
+                         f"SELECT {_COLUMNS} FROM temp.{_STAGED} ORDER BY rowid")
+    finally:
+        cursor.close()
+        conn.execute(f"DROP TABLE IF EXISTS temp.{_STAGED}")
+    return count
