@@ -163,3 +163,57 @@ def test_closed_standard_streams(db: Path, args: list[str], close: int) -> None:
     assert "Traceback" not in proc.stderr
     assert proc.stderr.strip().splitlines()[-1].startswith("Error: Standard " + ("input" if close == 0 else "output"))
     assert dump(db) == before
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["show", "99999999999999999999"], ["export", "99999999999999999999"],
+     ["correct", "article", "99999999999999999999", "Text."]],
+    ids=["show", "export", "correct"],
+)  # fmt: skip
+def test_number_too_large_for_sqlite(db: Path, args: list[str]) -> None:
+    before = dump(db)
+    assert "too large" in one_error(run(*args, "--db", str(db)))
+    assert dump(db) == before
+
+
+def test_damaged_database(db: Path) -> None:
+    data = bytearray(db.read_bytes())
+    page = 4096
+    assert len(data) > 3 * page
+    data[page:3 * page] = b"\xab" * (2 * page)  # the header and schema page intact, tables garbled
+    db.write_bytes(bytes(data))
+    line = one_error(run("docs", "--db", str(db)))
+    assert "damaged" in line and ".recover" in line
+
+
+def test_database_directory_that_cannot_be_made(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x", encoding="utf-8")
+    monkeypatch.delenv("TM_DB")
+    monkeypatch.setenv("XDG_DATA_HOME", str(blocker))
+    line = one_error(run("docs"))
+    assert str(blocker / "tm") in line and "XDG_DATA_HOME" in line
+
+
+def test_cache_directory_that_cannot_be_made(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x", encoding="utf-8")
+    model = tmp_path / "model"
+    model.mkdir()
+    (model / "config.json").write_text("{}", encoding="utf-8")
+    monkeypatch.setenv("TM_CACHE", str(blocker))
+    line = one_error(run("model", "convert", str(model)))
+    assert str(blocker / "ct2") in line and "Not a directory" in line
+
+
+def test_interrupt_wrapped_by_a_lazy_import(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import tm.memory
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("Error calling __set_name__") from KeyboardInterrupt()
+
+    monkeypatch.setattr(tm.memory, "stats", interrupted)
+    result = run("memory", "stats", "--db", str(db))
+    assert result.exit_code == 130
+    assert "Interrupted" in result.output and "Traceback" not in result.output

@@ -3,6 +3,7 @@ store, printing JSON, and turning library errors into one-line ``Error: …`` ex
 
 from __future__ import annotations
 
+import errno
 import json
 import math
 import os
@@ -134,7 +135,13 @@ def open_store(db: str | None, *, create: bool = True) -> Iterator[Any]:
     """Open the store for one command and close it afterwards (*create*: see :meth:`Store.open`)."""
     from ..store import Store
 
-    store = Store.open(db, create=create)
+    try:
+        store = Store.open(db, create=create)
+    except OSError as exc:  # its directory cannot be made: a file in the way, no permission
+        from ..errors import StoreError
+
+        raise StoreError(f"Cannot create the database directory {exc.filename}: {exc.strerror}; give a writable "
+                         "--db (or fix $TM_DB / $XDG_DATA_HOME).") from None
     try:
         yield store
     finally:
@@ -229,6 +236,29 @@ class TMGroup(click.Group):
                     "written: try again when it has finished."
                 ) from None
             raise click.ClickException(f"The database could not be used ({reason}); nothing was written.") from None
+        except sqlite3.DatabaseError as exc:  # damaged pages past the header: the open went well, a read did not
+            raise click.ClickException(
+                f"The database is damaged ({exc}); nothing was written: restore it from a backup, or salvage "
+                "it with `sqlite3 DB .recover`."
+            ) from None
+        except OverflowError as exc:
+            raise click.ClickException(
+                f"A number given is too large ({exc}); give a document id or segment index that exists (`tm docs`)."
+            ) from None
         except KeyboardInterrupt:
-            click.echo("Interrupted; nothing half-written was kept.", err=True)
-            sys.exit(130)
+            self._interrupted()
+        except RuntimeError as exc:  # a Ctrl-C while a lazy import built a class arrives wrapped
+            if isinstance(exc.__cause__, KeyboardInterrupt):
+                self._interrupted()
+            raise
+        except OSError as exc:
+            if exc.errno == errno.EPIPE:
+                raise  # a closed pipe (tm … | head): click's main exits quietly
+            where = f"{exc.filename}: " if exc.filename else "the output: "
+            raise click.ClickException(f"Cannot use {where}{exc.strerror or exc}; check the path, its permissions "
+                                       "and the free disk space.") from None
+
+    @staticmethod
+    def _interrupted() -> None:
+        click.echo("Interrupted; nothing half-written was kept.", err=True)
+        sys.exit(130)
