@@ -53,7 +53,11 @@ def test_numbers_that_moved_are_paired_by_their_words(segment: str, source: str,
     ("ارتفع معدل البطالة من 7 إلى 5 بالمئة", "ارتفع معدل البطالة من 5 إلى 7 بالمئة",
      "Unemployment rose from 5 to 7 percent"),
     ("فاز الهلال على النصر 1 - 3", "فاز الهلال على النصر 3 - 1", "Al-Hilal beat Al-Nassr 3-1"),
-], ids=["clauses-swapped", "from-to-swapped", "score-reversed"])  # fmt: skip
+    # 10's words match one word of each memory number's: a tie is no pairing, even though 20's are unique
+    ("قتل الجيش 20 مسلحا في حمص واعتقلت الشرطة 10 مسلحا في حلب",
+     "اعتقلت الشرطة 10 أشخاص في حلب وقتل الجيش 20 مسلحا في حمص",
+     "Police arrested 10 people in Aleppo and the army killed 20 gunmen in Homs"),
+], ids=["clauses-swapped", "from-to-swapped", "score-reversed", "one-number-ties-two"])  # fmt: skip
 def test_the_same_numbers_reordered_without_telling_context_are_left_with_a_warning(segment: str, source: str,
                                                                                   target: str):  # fmt: skip
     """Context cannot tell which is which: nothing is guessed, and the reviser is told to check."""

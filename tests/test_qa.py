@@ -160,6 +160,7 @@ def test_numbers_apart_are_not_digit_groups() -> None:
                         "The number 300 in the translation is not in the source."]
     assert qa.check_pair(1, "أصيب ٥ أشخاص في ٣٠٠ قرية.", "5 people were injured in 300 villages.") == []
 
+
 def test_number_values() -> None:
     assert set(numbers("5 ملايين و5,000,000 و5 million").exact) == {5_000_000}
     assert set(numbers("1.234.567 and 1,234.5 and ٣٫٥").exact) == {1234567, 1234.5, 3.5}
@@ -186,6 +187,14 @@ def test_brackets_and_quotes(target: str, check: str | None) -> None:
     found = {f.check for f in qa.check_pair(1, "قال", target)}
     assert found == ({check} if check else set())
 
+
+
+@pytest.mark.parametrize(("target", "unclosed"), [("The [meeting (lasted] five.", "("), ("a (b [c) d", "[")],
+                         ids=["paren-inside-brackets", "bracket-inside-parens"])  # fmt: skip
+def test_a_crossed_bracket_names_the_one_left_open(target: str, unclosed: str) -> None:
+    """The closing bracket closes its own opener: the one opened inside it is what was left open."""
+    assert [f.message for f in qa.check_pair(1, "قال", target)] == [
+        f"The bracket {unclosed} is opened but never closed."]
 
 def test_an_imbalance_the_source_has_is_not_reported() -> None:
     # a quotation opened in one sentence and closed in the next
