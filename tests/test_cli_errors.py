@@ -217,3 +217,20 @@ def test_interrupt_wrapped_by_a_lazy_import(db: Path, monkeypatch: pytest.Monkey
     result = run("memory", "stats", "--db", str(db))
     assert result.exit_code == 130
     assert "Interrupted" in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    "args, code",
+    [(["glossary", "import", "{f}"], 1), (["memory", "import", "{f}"], 1),
+     (["memory", "import", "--ar", "{f}", "--en", "{f}"], 1), (["glossary", "check", "{f}"], 2), (["qa", "{f}"], 2)],
+    ids=["glossary-import", "memory-import", "memory-import-aligned", "glossary-check", "qa"],
+)  # fmt: skip
+def test_utf16_without_byte_order_mark(db: Path, tmp_path: Path, args: list[str], code: int) -> None:
+    """A UTF-16 file saved without its BOM is named as such, not as a missing column, a stray U+0006 or
+    a line without a tab."""
+    f = tmp_path / "pairs.tsv"
+    f.write_bytes("ar\ten\nمجلس الشيوخ\tSenate\n".encode("utf-16-le"))
+    before = dump(db)
+    line = one_error(run(*[a.format(f=f) for a in args], "--db", str(db)), code=code)
+    assert f"{f}: the file is UTF-16 without a byte-order mark; save it as UTF-8" in line
+    assert dump(db) == before

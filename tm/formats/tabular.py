@@ -55,6 +55,7 @@ from ..errors import FormatError, InputError
 from ..normalize import ARABIC_LETTER
 from ..segment import blank
 from ._xml import open_input, output
+from .termfile import UTF16_MESSAGE, bomless_utf16
 from .tmx import PathArg, TMUnit
 from .tsvline import split_tsv_line
 from .xmlchars import unwritable_char
@@ -96,6 +97,9 @@ def _lines(path: PathArg) -> Iterator[str]:
             except UnicodeDecodeError:
                 raise FormatError("the file is not valid UTF-16.", path=name, line=n + 1) from None
             return
+        fh.seek(3 if head.startswith(b"\xef\xbb\xbf") else 0)
+        if bomless_utf16(fh.read(4096)):
+            raise FormatError(UTF16_MESSAGE, path=name)
         fh.seek(3 if head.startswith(b"\xef\xbb\xbf") else 0)
         for n, raw in enumerate(fh, start=1):
             try:

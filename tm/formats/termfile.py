@@ -40,6 +40,22 @@ LISTS = ("variants", "forbidden", "alternatives")
 FORMATS = ("csv", "tsv", "tbx")
 EXTENSIONS = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".tbx": "tbx", ".xml": "tbx"}
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+UTF16_MESSAGE = "the file is UTF-16 without a byte-order mark; save it as UTF-8 and try again."
+
+
+def bomless_utf16(data: bytes) -> bool:
+    """Whether *data* (a file's first bytes) reads as UTF-16 text saved without its byte-order mark: its
+    NUL bytes are the high (or low) halves of Latin, digit and space characters around Arabic letters."""
+    if b"\x00" not in data:
+        return False
+    sample = data[: len(data) // 2 * 2]
+    for encoding in ("utf-16-le", "utf-16-be"):
+        text = sample.decode(encoding, errors="replace")
+        plain = sum(1 for c in text
+                    if c in "\t\r\n" or (c.isprintable() and (c < "\u0250" or "\u0600" <= c < "\u0700")))
+        if "\x00" not in text and plain >= 0.95 * len(text):
+            return True
+    return False
 
 
 def file_format(path: str | Path, data: bytes | None = None) -> str:
@@ -176,7 +192,10 @@ def decode_text(data: bytes, path: str) -> str:
 
 
 def decode_utf8(data: bytes, path: str) -> str:
-    """*data* as text; :class:`FormatError` naming the line of the first byte that is not UTF-8."""
+    """*data* as text; :class:`FormatError` naming the line of the first byte that is not UTF-8 (or saying
+    the file is UTF-16 without its byte-order mark)."""
+    if bomless_utf16(data[:4096]):
+        raise FormatError(UTF16_MESSAGE, path=path)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
