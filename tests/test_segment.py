@@ -27,6 +27,8 @@ CASES = [
     ("ellipsis-char", "وانتظروا… Then they left.", ["وانتظروا…", "Then they left."]),
     ("spaced-ellipsis", "وانتظروا . . . The end.", ["وانتظروا . . .", "The end."]),
     ("space-before-mark", "كان صعباً جداً . ولم ينته", ["كان صعباً جداً .", "ولم ينته"]),
+    ("percent-sign-before-stop", "ارتفع التضخم بنسبة 5 %. وقال الوزير", ["ارتفع التضخم بنسبة 5 %.", "وقال الوزير"]),
+    ("arabic-percent-before-stop", "ارتفع بنسبة ٥ ٪. وقال الوزير", ["ارتفع بنسبة ٥ ٪.", "وقال الوزير"]),
     ("english", "He left. She stayed! Why? Nobody knows.",
      ["He left.", "She stayed!", "Why?", "Nobody knows."]),
     ("lines", "عنوان\nسطر أول. سطر ثان.\r\nسطر ثالث", ["عنوان", "سطر أول.", "سطر ثان.", "سطر ثالث"]),
