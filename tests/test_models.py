@@ -176,3 +176,17 @@ def test_model_list_does_not_import_torch():
 @pytest.mark.parametrize("command", ["pull", "convert", "list"])
 def test_model_commands_have_examples(command: str):
     assert "Example:" in run("model", command, "--help").output
+
+
+def test_a_local_model_is_one_conversion_by_any_path(tiny_model: Path, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch):
+    from tm.models import ensure_converted
+
+    link = tmp_path / "opus-link"
+    link.symlink_to(tiny_model.resolve(), target_is_directory=True)
+    monkeypatch.chdir(tiny_model.resolve().parent)
+    paths = {ensure_converted(m, "float32").path
+             for m in (str(tiny_model), f"./{tiny_model.resolve().name}", str(link))}
+    assert len(paths) == 1
+    (row,) = list_models()
+    assert row.model == str(tiny_model.resolve())

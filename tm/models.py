@@ -135,6 +135,8 @@ def ensure_converted(
     """
     check_quantization(quantization)
     source = source or resolve_model(model)
+    if looks_like_path(model):  # ./opus, a link to it and its absolute path are one model, listed absolute
+        model = str(Path(source).resolve())
     target = cache_dir_for(model, source, quantization, cache)
     revision = model_revision(source)
     if _is_complete(target):
