@@ -48,6 +48,7 @@ RULES = [
     # whitespace and invisible characters
     ("whitespace-runs", "  قال\t\tالرئيس\n\n بوتين \r\n", "قال الرئيس بوتين"),
     ("nbsp-and-unicode-spaces", "قال\xa0الرئيس\u2003بوتين", "قال الرئيس بوتين"),
+    ("narrow-nbsp-after-the-bidi-range", "مجلس\u202fالأمن ٥\u202f٠٠٠", "مجلس الامن 5 000"),
     ("zwnj-direction-marks-bom", "\ufeff\u200fمي\u200cخواهم\u200e", "ميخواهم"),
     ("mark-between-spaces", "قال \u064b الرئيس", "قال الرئيس"),
     ("bidi-isolates-embeddings", "\u202bقالت \u2066CNN\u2069 اليوم\u202c \u202a\u202d\u202e\u2067\u2068",
