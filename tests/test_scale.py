@@ -127,3 +127,125 @@ def test_rebuild_does_not_load_the_drafts_of_uncorrected_segments(store: Store) 
         tracemalloc.stop()
     assert _stats(store) == recorded
     assert peak < 4_000_000, f"{peak:,} bytes at the peak"
+
+
+# -- schema 2: re-keying a glossary ------------------------------------------------------------------
+
+_TERMS = ["حزب الله", "لجنة المتابعة", "الأمم المتحدة", "مجلس الأمن", "الحرس الثوري", "قوة القدس",
+          "الحشد الشعبي", "محور المقاومة", "وزارة الخارجية", "الجيش السوري"]
+_URDU = str.maketrans({"ه": "ہ", "ة": "ۃ", "ي": "ی", "ك": "ک"})  # keys of their own before schema 2
+
+
+def _old_rekey(conn, entries: list[tuple[int, str]]) -> None:  # type: ignore[no-untyped-def]
+    """The re-keying as schema 2 shipped it (tm cc3d0bb): each entry scans its whole glossary for an owner."""
+    import json
+
+    from tm.normalize import normalize
+
+    for entry_id, new_key in entries:
+        gid, ar, en, alternatives, forbidden, note = conn.execute(
+            "SELECT glossary_id, ar, en, alternatives, forbidden, note FROM glossary_entries WHERE id = ?",
+            (entry_id,)).fetchone()
+        owner = next((other_id for other_id, other_key, variants in conn.execute(
+            "SELECT id, key, variants FROM glossary_entries WHERE glossary_id = ? AND id != ?", (gid, entry_id))
+            if other_key == new_key or new_key in {normalize(v) for v in json.loads(variants)}), None)
+        if owner is None:
+            conn.execute("UPDATE glossary_entries SET key = ? WHERE id = ?", (new_key, entry_id))
+            continue
+        said = "; ".join(part for part in (
+            f"{ar} → {en}", f"also {', '.join(json.loads(alternatives))}" if json.loads(alternatives) else "",
+            f"not {', '.join(json.loads(forbidden))}" if json.loads(forbidden) else "", note or "") if part)
+        conn.execute("UPDATE glossary_entries SET note = trim(coalesce(note, '') || ' ' || ?) WHERE id = ?",
+                     (f"[tm 0.1 schema 2 merged the entry with the same spelling: {said}]", owner))
+        conn.execute("DELETE FROM glossary_entries WHERE id = ?", (entry_id,))
+
+
+def _version_1_glossaries(path: Path, seed: int, size: int) -> list[tuple[int, str]]:
+    """A database whose glossaries hold terms spelt with Urdu letters (a key of their own before
+    schema 2) beside the same terms in Arabic letters, variants that are other entries' spellings, in
+    two glossaries; the (id, new key) of each entry schema 2 re-keys, in the migration's order."""
+    import json
+    import random
+    import sqlite3
+
+    from tm.normalize import normalize
+
+    rng = random.Random(seed)
+    conn = sqlite3.connect(path)
+    conn.executescript("CREATE TABLE glossaries (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, "
+                       "description TEXT, source TEXT, created TEXT NOT NULL);"
+                       "CREATE TABLE glossary_entries (id INTEGER PRIMARY KEY, glossary_id INTEGER NOT NULL, "
+                       "ar TEXT NOT NULL, en TEXT NOT NULL, key TEXT NOT NULL, variants TEXT NOT NULL DEFAULT '[]', "
+                       "alternatives TEXT NOT NULL DEFAULT '[]', forbidden TEXT NOT NULL DEFAULT '[]', note TEXT, "
+                       "created TEXT NOT NULL, created_by TEXT, updated TEXT, updated_by TEXT, "
+                       "UNIQUE (glossary_id, key));"
+                       "INSERT INTO glossaries (name, created) VALUES ('one', 'x'), ('two', 'x');")
+    spellings = [f"{t} {n}" for t in _TERMS for n in ("الجديد", "القديم", "الأول", "الثاني", "الثالث")][:size]
+    rows = []
+    for i in range(size * 2):
+        term = rng.choice(spellings)
+        ar = term.translate(_URDU) if rng.random() < 0.5 else term
+        variants = [rng.choice(spellings).translate(_URDU) if rng.random() < 0.3 else rng.choice(spellings)
+                    for _ in range(rng.randrange(3))]
+        rows.append((rng.choice([1, 1, 2]), ar, f"Rendering {i}", ar, json.dumps(variants, ensure_ascii=False),
+                     json.dumps([f"Alt {i}"] if i % 3 == 0 else []), json.dumps([f"Bad {i}"] if i % 4 == 0 else []),
+                     f"note {i}" if i % 5 == 0 else None))
+    conn.executemany("INSERT OR IGNORE INTO glossary_entries (glossary_id, ar, en, key, variants, alternatives, "
+                     "forbidden, note, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'x')", rows)
+    conn.commit()
+    entries = [(i, normalize(ar)) for i, ar, k in conn.execute("SELECT id, ar, key FROM glossary_entries")
+               if normalize(ar) != k]
+    conn.close()
+    return entries
+
+
+@pytest.mark.parametrize("seed", range(6), ids=lambda s: f"seed{s}")
+def test_schema_2_rekeys_a_glossary_as_the_per_entry_scan_did(tmp_path: Path, seed: int) -> None:
+    import shutil
+    import sqlite3
+
+    import sqlite_utils
+
+    from tm.migrations import _rekey_glossary_entries
+
+    old, new = tmp_path / "old.db", tmp_path / "new.db"
+    entries = _version_1_glossaries(old, seed, 40)
+    shutil.copy(old, new)
+    with sqlite3.connect(old) as conn:
+        _old_rekey(conn, entries)
+        expected = conn.execute("SELECT * FROM glossary_entries ORDER BY id").fetchall()
+    db = sqlite_utils.Database(sqlite3.connect(new))
+    _rekey_glossary_entries(db, entries)
+    db.conn.commit()
+    got = db.conn.execute("SELECT * FROM glossary_entries ORDER BY id").fetchall()
+    merged = sum("schema 2 merged" in (row[8] or "") for row in expected)
+    assert merged > 5 and len(expected) < 70  # entries did give way to others, several times over
+    assert got == expected
+
+
+def test_schema_2_rekeying_reads_the_glossary_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each entry to re-key looked up its owner by normalising the variants of every entry of its glossary:
+    2,000 entries took 36 s, 10,000 would take about 15 minutes holding the write lock on first open."""
+    import importlib
+    import sqlite3
+
+    import sqlite_utils
+
+    from tm.migrations import _rekey_glossary_entries
+
+    normalize_module = importlib.import_module("tm.normalize")
+
+    path = tmp_path / "v1.db"
+    entries = _version_1_glossaries(path, 0, 50)
+    calls = []
+    real = normalize_module.normalize
+
+    def counted(text: str) -> str:
+        calls.append(text)
+        return real(text)
+
+    monkeypatch.setattr(normalize_module, "normalize", counted)
+    db = sqlite_utils.Database(sqlite3.connect(path))
+    (variants,) = db.conn.execute("SELECT count(*) FROM glossary_entries, json_each(variants)").fetchone()
+    _rekey_glossary_entries(db, entries)
+    assert len(entries) > 20 and len(calls) == variants  # each variant once, not once per entry re-keyed

@@ -132,12 +132,9 @@ def _m002_rekey(db: sqlite_utils.Database) -> None:
     A glossary entry whose new key is another entry's spelling (its term or a variant) in the same glossary
     gives way to that entry, whose rules stand: its English, alternatives, forbidden renderings and note
     are kept in that entry's note, and it is removed (it could no longer be told apart)."""
-    import json
-
     from . import fuzzy
     from .keys import batch_keys, key_hash
     from .markers import body
-    from .normalize import normalize
 
     def changed(sql: str, text: Callable[[str], str]) -> list[tuple[int, str]]:
         out: list[tuple[int, str]] = []
@@ -152,16 +149,52 @@ def _m002_rekey(db: sqlite_utils.Database) -> None:
                         [(k, key_hash(k), i) for i, k in units])
     db.conn.executemany("UPDATE segments SET key = ? WHERE id = ?",
                         [(k, i) for i, k in changed("SELECT id, source, key FROM segments", str)])
-    for entry_id, new_key in changed("SELECT id, ar, key FROM glossary_entries", str):
+    _rekey_glossary_entries(db, changed("SELECT id, ar, key FROM glossary_entries", str))
+    _drop_shadowed_variants(db)
+    if units:
+        fuzzy.rebuild(db.conn)
+
+
+def _rekey_glossary_entries(db: sqlite_utils.Database, entries: list[tuple[int, str]]) -> None:
+    """Give each glossary entry of *entries* (id, new key) its new key, in that order; an entry whose new
+    key is, by then, another entry's key or one of its variants (in the same glossary) gives way to that
+    entry, whose rules stand: its English, alternatives, forbidden renderings and note are kept in
+    that entry's note, and it is removed (it could no longer be told apart)."""
+    import json
+
+    from .normalize import normalize
+
+    # Who holds each spelling, kept current as entries are re-keyed and merged: looking an owner up
+    # must not read the whole glossary again for each entry (a 2,000-entry glossary took 36 s so).
+    current: dict[int, tuple[int, str, frozenset[str]]] = {}  # id → (glossary, key, variant keys)
+    by_key: dict[tuple[int, str], int] = {}
+    by_variant: dict[tuple[int, str], set[int]] = {}
+    if entries:
+        for other_id, gid, other_key, variants in db.conn.execute(
+                "SELECT id, glossary_id, key, variants FROM glossary_entries"):
+            spellings = frozenset(normalize(v) for v in json.loads(variants))
+            current[other_id] = (gid, other_key, spellings)
+            by_key[(gid, other_key)] = other_id
+            for spelling in spellings:
+                by_variant.setdefault((gid, spelling), set()).add(other_id)
+    for entry_id, new_key in entries:
         gid, ar, en, alternatives, forbidden, note = db.conn.execute(
             "SELECT glossary_id, ar, en, alternatives, forbidden, note FROM glossary_entries WHERE id = ?",
             (entry_id,)).fetchone()
-        owner = next((other_id for other_id, other_key, variants in db.conn.execute(
-            "SELECT id, key, variants FROM glossary_entries WHERE glossary_id = ? AND id != ?", (gid, entry_id))
-            if other_key == new_key or new_key in {normalize(v) for v in json.loads(variants)}), None)
+        # the entry whose key is new_key, or which has it as a variant; of several, the first in the
+        # order of the glossary's key index (glossary_id, key), as a scan of the glossary meets them
+        holders = by_variant.get((gid, new_key), set()) | {by_key.get((gid, new_key), entry_id)}
+        owner = min((i for i in holders if i != entry_id), key=lambda i: current[i][1], default=None)
+        _, old_key, spellings = current[entry_id]
+        del by_key[(gid, old_key)]
         if owner is None:
             db.conn.execute("UPDATE glossary_entries SET key = ? WHERE id = ?", (new_key, entry_id))
+            current[entry_id] = (gid, new_key, spellings)
+            by_key[(gid, new_key)] = entry_id
             continue
+        del current[entry_id]
+        for spelling in spellings:
+            by_variant[(gid, spelling)].discard(entry_id)
         # Its spelling is now another entry's: that entry's rules stand, and the note keeps what this one said.
         said = "; ".join(part for part in (
             f"{ar} → {en}", f"also {', '.join(json.loads(alternatives))}" if json.loads(alternatives) else "",
@@ -169,9 +202,6 @@ def _m002_rekey(db: sqlite_utils.Database) -> None:
         db.conn.execute("UPDATE glossary_entries SET note = trim(coalesce(note, '') || ' ' || ?) WHERE id = ?",
                         (f"[tm 0.1 schema 2 merged the entry with the same spelling: {said}]", owner))
         db.conn.execute("DELETE FROM glossary_entries WHERE id = ?", (entry_id,))
-    _drop_shadowed_variants(db)
-    if units:
-        fuzzy.rebuild(db.conn)
 
 
 def _drop_shadowed_variants(db: sqlite_utils.Database) -> None:
