@@ -234,3 +234,16 @@ def test_utf16_without_byte_order_mark(db: Path, tmp_path: Path, args: list[str]
     line = one_error(run(*[a.format(f=f) for a in args], "--db", str(db)), code=code)
     assert f"{f}: the file is UTF-16 without a byte-order mark; save it as UTF-8" in line
     assert dump(db) == before
+
+
+@pytest.mark.parametrize(
+    "args, code, says",
+    [(["qa", " "], 2, "named is empty"), (["glossary", "check", ""], 2, "named is empty"),
+     (["model", "pull", ""], 1, "model id is empty")],
+    ids=["qa", "glossary-check", "model-pull"],
+)  # fmt: skip
+def test_empty_name_argument(db: Path, args: list[str], code: int, says: str) -> None:
+    """An empty DOC is not the current directory ("Error:  is a directory"), nor an empty model id a path."""
+    before = dump(db)
+    assert says in one_error(run(*args, "--db", str(db)) if args[0] != "model" else run(*args), code=code)
+    assert dump(db) == before

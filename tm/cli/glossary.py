@@ -327,10 +327,13 @@ def check(target: str, specs: tuple[str, ...], allow_untranslated: bool, as_json
     """
     from pathlib import Path
 
+    from ..errors import InputError
     from ..glossary import load_terms
     from ..termcheck import check as run_check
     from ..termcheck import pairs_for
 
+    if not target.strip():
+        raise InputError("The document (or file) named is empty; give a name from `tm docs` or a JSONL/TSV file.")
     files = Path(target).exists()  # a file is checked with the glossaries of db, if it exists
     with open_store(existing_or_scratch(db) if files else db, create=False) as store:
         terms = load_terms(store, list(specs) or [DEFAULT])

@@ -65,8 +65,11 @@ def pull(model_id: str, quantization: str) -> None:
         tm model pull Helsinki-NLP/opus-mt-ar-en
         tm model pull facebook/nllb-200-distilled-600M --quantization float16
     """
+    from ..errors import InputError
     from ..models import pull_model
 
+    if not model_id.strip():
+        raise InputError("The model id is empty; give a Hugging Face hub id such as Helsinki-NLP/opus-mt-ar-en.")
     _report(pull_model(model_id, quantization))
 
 

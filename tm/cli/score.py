@@ -228,6 +228,8 @@ def qa(doc: str | None, src: str | None, hyp: str | None, glossaries: tuple[str,
                          "or --src FILE and --hyp FILE.")
     if doc is not None and src is not None:
         raise InputError(f"Give either the document {doc!r} or --src and --hyp files, not both.")
+    if doc is not None and not doc.strip():
+        raise InputError("The document (or file) named is empty; give a name from `tm docs` or a JSONL/TSV file.")
     from pathlib import Path
 
     files = doc is None or Path(doc).exists()  # files are checked with the glossaries of db, if it exists
