@@ -548,6 +548,20 @@ def test_check_passes_required_renderings_and_alternatives() -> None:
     assert (report.segments, report.untranslated, len(report.checks)) == (4, 1, 2)
 
 
+
+@pytest.mark.parametrize(("alternative", "english"), [
+    ("Islamic State group", "The Islamic State group claimed the attack."),
+    ("so-called Islamic State", "The so-called Islamic State claimed the attack."),
+], ids=["shorter-at-the-start", "shorter-at-the-end"])  # fmt: skip
+def test_a_rendering_found_only_inside_a_longer_one_is_not_counted(alternative: str, english: str) -> None:
+    from tm.terms import Term
+
+    term = Term("الدولة الإسلامية", "Islamic State", alternatives=(alternative,))
+    (found,) = check([("تبنى تنظيم الدولة الإسلامية الهجوم.", english)], [term]).checks
+    assert (found.rendered, found.renderings) == (alternative, [alternative])
+    (both,) = check([("تبنى تنظيم الدولة الإسلامية الهجوم.", f"{english} Islamic State said.")], [term]).checks
+    assert both.renderings == ["Islamic State", alternative]
+
 def test_check_flags_wrong_forbidden_and_inconsistent_renderings() -> None:
     report = run_check([
         ("قال الحرس الثوري", "The Revolutionary Guards said"),
