@@ -148,6 +148,15 @@ def test_british_ise_spellings_of_a_rendering_are_accepted(english: str, found: 
     assert c.rendered == ("Zionist organization" if found else None)
 
 
+
+@pytest.mark.parametrize("english", ["They will normalise ties.", "They normalised ties.", "They are normalising ties.",
+                                     "She normalises ties."], ids=["ise", "ised", "ising", "ises"])  # fmt: skip
+def test_every_british_ending_of_a_verb_is_accepted(english: str) -> None:
+    term = Term("تطبيع العلاقات", "normalize ties", alternatives=("normalized ties", "normalizing ties",
+                                                                  "normalizes ties"))  # fmt: skip
+    (c,) = check([("أعلن تطبيع العلاقات", english)], [term]).checks
+    assert c.found and c.rendered is not None
+
 def test_a_forbidden_rendering_is_found_in_british_spelling_and_named_as_the_glossary_spells_it() -> None:
     term = Term("التطبيع", "normalization of relations", forbidden=("normalization", "normalized ties"))
     report = check([("رفض التطبيع", "He rejected normalisation"), ("رفض التطبيع", "They normalised ties")], [term])
