@@ -38,6 +38,7 @@ RULES = [
     ("arabic-indic-digits", "عام ٢٠١٥", "عام 2015"),
     ("persian-digits", "۱۲۳۴۵۶۷۸۹۰", "1234567890"),
     ("arabic-number-signs", "٢٫٥ ١٬٠٠٠ ٥٠٪", "2.5 1,000 50%"),
+    ("arabic-punctuation-kept", "نعم، لا؛ لماذا؟", "نعم، لا؛ لماذا؟"),  # ؛ follows the dropped U+0610-061A
     ("fullwidth-digits", "１２３", "123"),
     # presentation forms
     ("lam-alef-ligature", "ﻻ ﻷ", "لا لا"),
