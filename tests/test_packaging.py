@@ -119,8 +119,6 @@ def test_the_wheel_holds_the_code_and_the_shipped_glossaries(wheel: Path) -> Non
     assert "tm = tm.cli:cli" in entry_points
 
 
-@pytest.mark.xfail(strict=True, reason="tm/glossary.py shipped_glossary_dir() looks only in the checkout "
-                   "(parents[1]/glossaries), not in the installed package's tm/glossaries/")
 def test_an_installed_wheel_translates_with_the_shipped_glossary(wheel: Path, tmp_path: Path) -> None:
     target = tmp_path / "site"
     done = subprocess.run(

@@ -57,8 +57,10 @@ EDIT_HINT = " (in `tm glossary edit`, --forbidden replaces the whole list and --
 
 
 def shipped_glossary_dir() -> Path:
-    """The repository's ``glossaries/`` folder with the shipped term files."""
-    return Path(__file__).resolve().parents[1] / "glossaries"
+    """The shipped term files: ``tm/glossaries/`` in an installed wheel, else the checkout's ``glossaries/``."""
+    here = Path(__file__).resolve().parent
+    installed = here / "glossaries"
+    return installed if installed.is_dir() else here.parent / "glossaries"
 
 
 @dataclass
