@@ -247,3 +247,15 @@ def test_empty_name_argument(db: Path, args: list[str], code: int, says: str) ->
     before = dump(db)
     assert says in one_error(run(*args, "--db", str(db)) if args[0] != "model" else run(*args), code=code)
     assert dump(db) == before
+
+
+def test_xliff_for_a_document_not_in_the_database(db: Path, tmp_path: Path) -> None:
+    """The error names the file and says where it belongs, not only that the document is unknown."""
+    xlf = tmp_path / "article.xlf"
+    assert run("export", "article", "--format", "xliff", "-o", str(xlf), "--db", str(db)).exit_code == 0
+    other = tmp_path / "other.db"
+    assert run("translate", "-", "--engine", "none", "--name", "else", "--db", str(other), input=ARTICLE).exit_code == 0
+    before = dump(other)
+    line = one_error(run("import-xliff", str(xlf), "--db", str(other)))
+    assert "No document 'article'" in line and f"{xlf} names it" in line and "--db" in line
+    assert dump(other) == before

@@ -377,7 +377,13 @@ def import_xliff(
                 raise FormatError("the <file> has no original attribute naming the document.", path=name,
                                   line=unit.line)  # fmt: skip
             if unit.document not in docs:
-                docs[unit.document] = store.document(unit.document)
+                try:
+                    docs[unit.document] = store.document(unit.document)
+                except NotFoundError as exc:
+                    raise NotFoundError(
+                        f"{exc} {name} names it (<file original>): import the file into the database it was "
+                        "exported from (--db)."
+                    ) from None
                 result.documents.append(docs[unit.document].name)
             doc = docs[unit.document]
             if (doc.name, unit.index) in seen:
