@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError
+from .formats.termfile import UTF16_MESSAGE, bomless_utf16
 
 
 @dataclass
@@ -50,6 +51,8 @@ def read_lines(path: str | Path) -> list[str]:
             data = gzip.decompress(data)
     except (OSError, EOFError) as exc:
         raise InputError(f"Cannot read {p}: {getattr(exc, 'strerror', None) or exc}.") from None
+    if bomless_utf16(data[:4096]):  # it would decode as UTF-8 text full of NULs, and miscount its lines
+        raise InputError(f"{p}: {UTF16_MESSAGE}")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -20,7 +20,6 @@ from __future__ import annotations
 import codecs
 import dataclasses
 import json
-import os
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -457,13 +456,12 @@ def export_file(store: Store, name: str, path: str | Path, fmt: str | None = Non
     data = dumps(entries, fmt, title=f"tm glossary {name}")
     if fmt == "csv":
         data = codecs.BOM_UTF8 + data
-    target = Path(path)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    from .formats._xml import output  # lxml, loaded for exports only
+
     try:
-        tmp.write_bytes(data)
-        os.replace(tmp, target)
+        with output(path) as fh:  # /dev/null, a pipe or a symlink is written through, never replaced
+            fh.write(data)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         raise InputError(f"Cannot write {path}: {exc.strerror or exc}.") from None
     return len(entries)
 

@@ -234,6 +234,18 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_m001_initial, _m00
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
+def _refuse_foreign(db: sqlite_utils.Database) -> None:
+    """Refuse an SQLite database of another program (tables but no tm schema version): adding tm's
+    tables to it would change a file that is not tm's."""
+    tables = [row[0] for row in db.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
+        "ORDER BY name")]
+    if tables:
+        shown = ", ".join(tables[:5]) + (f" and {len(tables) - 5} more" if len(tables) > 5 else "")
+        raise StoreError(f"The database is another program's SQLite file (tables {shown}), not a tm database; "
+                         "give tm a file of its own with --db or $TM_DB.")
+
+
 def migrate(db: sqlite_utils.Database) -> int:
     """Bring *db* to :data:`SCHEMA_VERSION`; return the version it had before."""
     (version,) = db.execute("PRAGMA user_version").fetchone()
@@ -247,6 +259,8 @@ def migrate(db: sqlite_utils.Database) -> int:
         try:
             (current,) = db.execute("PRAGMA user_version").fetchone()
             if current == number:  # another process may have migrated meanwhile
+                if number == 0:
+                    _refuse_foreign(db)
                 MIGRATIONS[number](db)
                 db.execute(f"PRAGMA user_version = {number + 1}")
             db.execute("COMMIT")

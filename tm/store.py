@@ -207,7 +207,7 @@ class Store:
         The name is made unique by a ``-2``, ``-3``… suffix, or, with *exact_name*, kept as
         given (:class:`InputError` if a document has it).  A name cannot be a number: ids are.
         """
-        if name.isdigit():
+        if name.isascii() and name.isdigit():
             if exact_name:
                 raise InputError(f"A document name cannot be a number ({name}): numbers refer to document ids.")
             name = f"doc-{name}"
@@ -241,11 +241,12 @@ class Store:
         with a number is stored); :class:`NotFoundError` if none."""
         text = str(ref)
         row = None
-        if text.isdigit():  # a number is an id (names cannot be numbers; older databases may have some)
+        number = text.isascii() and text.isdigit()
+        if number and len(text) <= 18:  # an id (names cannot be numbers; older databases may have some)
             row = self.db.execute("SELECT * FROM documents WHERE id = ?", (int(text),)).fetchone()
         if row is None:
             row = self.db.execute("SELECT * FROM documents WHERE name = ?", (text,)).fetchone()
-        if row is None and text.isdigit():  # a file named 20240105.ar.txt is stored as doc-20240105
+        if row is None and number:  # a file named 20240105.ar.txt is stored as doc-20240105
             row = self.db.execute("SELECT * FROM documents WHERE name = ?", (f"doc-{text}",)).fetchone()
         if row is None:
             raise NotFoundError(f"No document {text!r} in {self.path}; `tm docs` lists them.")
