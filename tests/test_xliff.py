@@ -579,3 +579,43 @@ def test_copied_segments_round_trip_and_only_edited_targets_are_scored_ahead(
     result = import_xliff(store, path)
     assert (result.updated, result.unchanged, result.untranslated) == (1, 2, 0)  # the URL: unchanged
     assert scored == [["The president said talks went well."]]  # only the edited target, ahead of the write
+
+
+def test_approvals_and_edits_are_scored_before_the_write_lock(store: Store, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch):
+    """An approved draft is stored as a human translation and scored like an edit, but ahead of the
+    transaction: thousands of approvals scored inside it held the lock past other writers' timeout."""
+    import sqlite3
+
+    from tm import score, stats
+
+    doc = _doc(store)
+    path = _edit(_export(store, doc, tmp_path / "a.xlf"),
+                 {3: "The meeting ended.", 4: "Thank you."}, state="translated")  # fmt: skip
+    with store.transaction() as conn:  # segment 4 gets a draft, so that the edit has one to score
+        store.add_translation(conn, store.segment(doc, 4).id, origin="mt", text="Thanks.", engine="opus-mt")
+    real, free = stats.pair_stats, []
+
+    def pair_stats(hyps, refs):
+        other = sqlite3.connect(store.path, timeout=0)
+        try:
+            other.execute("BEGIN IMMEDIATE")  # 'database is locked' while the import holds the lock
+            other.rollback()
+            free.append(sorted(zip(hyps, refs, strict=True)))
+        except sqlite3.OperationalError:
+            free.append(None)
+        finally:
+            other.close()
+        return real(hyps, refs)
+
+    monkeypatch.setattr(stats, "pair_stats", pair_stats)
+    result = import_xliff(store, path)
+    assert (result.approved, result.updated) == (1, 1)
+    assert free == [[("Thanks.", "Thank you."), ("The meeting ended.", "The meeting ended.")]]
+    monkeypatch.setattr(stats, "pair_stats", real)
+    sql = "SELECT * FROM draft_stats WHERE segment_id IN (?, ?) ORDER BY draft_id"
+    segments = (store.segment(doc, 3).id, store.segment(doc, 4).id)
+    kept = store.db.execute(sql, segments).fetchall()
+    assert len(kept) == 2
+    score.rebuild_draft_stats(store)  # the rows scored ahead are those scoring now gives
+    assert store.db.execute(sql, segments).fetchall() == kept

@@ -137,8 +137,8 @@ def correct_segment(
 def score_corrections_ahead(store: Store, corrections: Iterable[tuple[Document, int, str]]) -> Ahead:
     """Quality statistics of corrections (document, index, text) about to be stored, computed before
     the writing transaction opens so that scoring long segments does not hold the write lock.
-    Corrections that :func:`correct_segment` would refuse are left out (it refuses them itself), and
-    so are texts the segment already holds (an unchanged or approved translation: nothing new to score)."""
+    Corrections that :func:`correct_segment` would refuse are left out (it refuses them itself); a
+    text the segment already holds as a draft is an approval, scored like any correction."""
     from .draftstats import score_ahead
 
     wanted = []
@@ -149,6 +149,5 @@ def score_corrections_ahead(store: Store, corrections: Iterable[tuple[Document, 
                 segment = store.segment(doc, index)
             except TMError:
                 continue
-            if all(t.text.strip() != text for t in segment.translations):
-                wanted.append((segment.id, text))
+            wanted.append((segment.id, text))
     return score_ahead(store.db.conn, wanted)

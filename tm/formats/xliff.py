@@ -317,8 +317,9 @@ def _untranslated(unit: XliffSegment, target: str) -> bool:
 
 
 def _score_ahead(store: Store, units: list[XliffSegment]) -> Any:
-    """Quality statistics of the file's edited targets, before the import's transaction (which
-    uses them when nothing changed meanwhile): scoring long segments must not hold the write lock."""
+    """Quality statistics of what the import will store (edited targets, approved drafts), before
+    its transaction (which uses them when nothing changed meanwhile): scoring long segments, or
+    thousands of approvals, must not hold the write lock.  Units left as they were cost nothing."""
     from ..workflow import score_corrections_ahead
 
     docs: dict[str, Document | None] = {}
@@ -327,9 +328,21 @@ def _score_ahead(store: Store, units: list[XliffSegment]) -> Any:
             docs[name] = store.document(name)
         except TMError:
             docs[name] = None  # the import reports it
-    return score_corrections_ahead(store, [
-        (doc, u.index, (u.target or "").strip()) for u in units
-        if (doc := docs.get(u.document or "")) is not None and not _untranslated(u, (u.target or "").strip())])
+    stored = []
+    for unit in units:
+        doc, target = docs.get(unit.document or ""), (unit.target or "").strip()
+        if doc is None or _untranslated(unit, target):
+            continue
+        try:
+            segment = store.segment(doc, unit.index)
+        except TMError:
+            continue  # the import reports it
+        kind, approved = _decide(unit, segment, target)
+        if kind == "approve" and approved is not None:
+            stored.append((doc, unit.index, approved.text))
+        elif kind in ("update", "conflict"):
+            stored.append((doc, unit.index, target))
+    return score_corrections_ahead(store, stored)
 
 
 def import_xliff(
