@@ -299,7 +299,11 @@ def test_every_qa_help_example_runs_on_a_fresh_database(tmp_path: Path, monkeypa
     run_examples(cli.commands["qa"].help or "")
 
 
-def test_a_digit_is_not_matched_by_the_units_word_of_hundreds() -> None:
-    """٣ is not "three" in "Three hundred": the words say 300."""
-    messages = [f.message for f in qa.check_pair(1, "قتل ٣ أشخاص.", "Three hundred people were killed.")]
-    assert messages == ["The number ٣ in the source is missing from the translation."]
+@pytest.mark.parametrize("source, english, digit", [
+    ("قتل ٣ أشخاص.", "Three hundred people were killed.", "٣"),
+    ("قتل ١٠٠ شخص و١ جندي.", "One hundred people were killed.", "١"),  # "One" is in 100, as "Three" in 300
+], ids=["three-hundred", "one-hundred"])  # fmt: skip
+def test_a_digit_is_not_matched_by_the_units_word_of_hundreds(source: str, english: str, digit: str) -> None:
+    """٣ is not "three" in "Three hundred": the words say 300 (and "One hundred" says 100, not 1)."""
+    messages = [f.message for f in qa.check_pair(1, source, english)]
+    assert messages == [f"The number {digit} in the source is missing from the translation."]

@@ -348,7 +348,7 @@ def _words(plain: str, into: set[Hashable]) -> None:
             into.add(Decimal(1).scaleb(exponent))
             if previous is not None:
                 into.add(previous.scaleb(exponent))
-        if value == 100 and previous is not None and 1 < previous < 10:  # three hundred: 300, not 3
+        if value == 100 and previous is not None and 1 <= previous < 10:  # three hundred: 300, not 3
             if fresh:
                 into.discard(previous)
             into.add(previous * 100)
