@@ -45,6 +45,7 @@ bench: install
 	$(BIN)/python bench/bench_terms.py --quick
 	$(BIN)/python bench/term_testset.py
 	$(BIN)/python bench/bench_score.py --quick
+	$(BIN)/python bench/bench_scale.py --quick
 	$(BIN)/python bench/bench_batching.py --quick
 	$(BIN)/python bench/bench_enforce.py --quick
 	$(BIN)/python bench/bench_engines.py --quick
