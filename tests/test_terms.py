@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -441,3 +442,155 @@ def test_un_test_set_every_listed_occurrence_found_exactly() -> None:
         assert listed <= hits, f"line {s['line']}: missed {listed - hits}"
         false_hits += len(hits - listed)
     assert false_hits <= 4  # القاعدة "the rule", Ukraine's security council, السلام in حفظة السلام twice
+
+
+# -- the English pre-check: it skips compiling and searching, and never changes a result -------
+
+SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+POLITICAL = Path(__file__).resolve().parents[1] / "glossaries" / "political.tsv"
+
+
+def _compiled_has(rendering: str, english: str) -> bool:
+    """english_has as it was before the pre-check: the rendering's pattern searched, always."""
+    from tm.terms import _en_pattern, _fold_en
+
+    pattern = _en_pattern(rendering)
+    return bool(pattern and pattern.search(_fold_en(english)))
+
+
+def _compiled_forbidden(term: Term, english: str) -> list[str]:
+    """forbidden_found as it was before (tm 861d50c): every accepted rendering's spans first."""
+    from tm.terms import _en_pattern, _fold_en
+
+    def spans(rendering: str) -> list[tuple[int, int]]:
+        pattern = _en_pattern(rendering)
+        return [m.span() for m in pattern.finditer(_fold_en(english))] if pattern else []
+
+    if not term.forbidden:
+        return []
+    accepted = [span for r in (term.en, *term.alternatives) for span in spans(r)]
+    return [r for r in term.forbidden
+            if any(not any(a <= s and e <= b for a, b in accepted) for s, e in spans(r))]
+
+
+PRECHECK_CASES = [
+    ("long s", "Mosul", "the battle for Moſul"),
+    ("long s in the rendering", "Moſul", "the battle for MOSUL"),
+    ("kelvin sign", "Kurds", "\u212aurds fought"),
+    ("kelvin in rendering", "\u212aurds", "kurds fought"),
+    ("dotless i", "Idlib", "ıdlıb province"),
+    ("dotted capital I", "Idlib", "\u0130dlib province"),
+    ("micro and mu", "µ-law", "μ-LAW"),
+    ("greek final sigma", "Σ group", "ς group"),
+    ("fullwidth letters", "Hamas", "\uff28\uff41\uff4d\uff41\uff53 said"),
+    ("ligature fi", "financial", "ﬁnancial aid"),
+    ("accents", "Sanaa", "Sanaá and Ṣanʿāʾ"),
+    ("curly possessive", "Hezbollah", "Hezbollah’s fighters"),
+    ("plural", "militia", "the MILITIAS"),
+    ("hyphen between words", "Secretary General", "the Secretary‑General said"),
+    ("leading the", "The Hague", "in Hague today"),
+    ("acronym case", "US", "us and them"),
+    ("acronym", "US", "the US said"),
+    ("name is no plural", "Hama", "Hamas"),
+    ("absent", "Security Council", "the General Assembly"),
+    ("one word missing", "Security Council", "Council of Security"),
+    ("empty rendering", " - ", "anything"),
+    ("turkish dotless capital", "İstanbul", "ISTANBUL"),
+    ("german sharp s", "Straße", "STRASSE"),
+    ("german capital sharp s", "straße", "STRA\u1e9eE"),
+    ("cherokee", "\u13a0", "\uab70"),
+    ("angstrom", "\u00e5ngstrom", "\u212bNGSTROM"),
+]
+
+
+@pytest.mark.parametrize(("rendering", "english"), [c[1:] for c in PRECHECK_CASES],
+                         ids=[c[0] for c in PRECHECK_CASES])
+def test_english_has_with_the_pre_check_is_the_compiled_search(rendering: str, english: str) -> None:
+    assert english_has(rendering, english) == _compiled_has(rendering, english)
+
+
+def test_the_pre_check_lets_through_the_case_tolerant_matches_it_must() -> None:
+    # each of these is a real match of the pattern (so the pre-check must not reject it)
+    for rendering, english in [("Mosul", "Moſul"), ("Kurds", "\u212aurds"), ("Idlib", "ıdlıb"),
+                               ("µ-law", "μ-LAW"), ("militia", "MILITIAS"),
+                               ("Hamas", "\uff28\uff41\uff4d\uff41\uff53")]:
+        assert english_has(rendering, english), (rendering, english)
+
+
+def test_caseless_maps_every_character_re_ignorecase_matches_to_the_same_one() -> None:
+    """The pre-check's proof, checked for every letter: whenever re.IGNORECASE matches a pattern's
+    letter against a character, the two map to the same character.  Only a cased character can
+    match another one (an uncased pattern letter matches itself; an uncased text character's lower
+    case is itself, and never a cased letter), so the text holds every cased character."""
+    import _sre
+
+    from tm.terms import _caseless_text
+
+    cased = [chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000
+             and (_sre.unicode_iscased(c) or chr(c).lower() != chr(c) or chr(c).upper() != chr(c))]
+    everything = "".join(cased)
+    checked = 0
+    for letter in cased:
+        for m in re.finditer(re.escape(letter), everything, re.IGNORECASE):
+            assert _caseless_text(m.group()) == _caseless_text(letter), (letter, m.group())
+            checked += m.group() != letter
+    assert len(cased) > 2000 and checked > len(cased)  # most letters have another case
+
+
+def test_caseless_ascii_is_lower() -> None:
+    from tm.terms import _CaselessTable
+
+    ascii_text = "".join(map(chr, range(128)))
+    assert ascii_text.translate(_CaselessTable()) == ascii_text.lower()
+
+
+def _real_english() -> list[str]:
+    ntrex = SHARED_DATA / "ntrex128" / "newstest2019-src.eng.txt"
+    if not ntrex.exists():
+        pytest.skip("../shared/data (NTREX-128) is not checked out")
+    return ntrex.read_text(encoding="utf-8").splitlines()[:300]
+
+
+def test_the_political_glossary_on_real_news_gives_the_results_of_the_compiled_search() -> None:
+    """Every rendering (required, alternative, forbidden) of the shipped glossary against 300 NTREX
+    sentences, plus sentences that carry the renderings themselves (so that many are found)."""
+    from tm.formats.termfile import read_terms_file
+
+    records = read_terms_file(POLITICAL)
+    english = _real_english()
+    english += [f"On {r.en}'s side, the {r.en.upper()} and {' '.join(r.alternatives)} met." for r in records[::6]]
+    renderings = sorted({x for r in records for x in (r.en, *r.alternatives, *r.forbidden)})
+    found = 0
+    for sentence in english:
+        for rendering in renderings:
+            has = english_has(rendering, sentence)
+            assert has == _compiled_has(rendering, sentence), (rendering, sentence)
+            found += has
+    assert found > 200
+    terms = [Term(r.ar, r.en, alternatives=tuple(r.alternatives), forbidden=tuple(r.forbidden or ("not " + r.en,)))
+             for r in records]
+    english += [f"the {r.forbidden[0]} and {r.en}" for r in records if r.forbidden]
+    flagged = 0
+    for sentence in english:
+        for term in terms:
+            got = forbidden_found(term, sentence)
+            assert got == _compiled_forbidden(term, sentence), (term, sentence)
+            flagged += bool(got)
+    assert flagged > 0
+
+
+def test_a_rendering_whose_words_are_absent_is_not_compiled() -> None:
+    """A 10,000-term glossary has more renderings than the pattern cache holds; the checks compile
+    only the renderings whose words the English has (tm glossary import, qa, check, translate)."""
+    from tm.formats.termfile import same_rendering
+    from tm.terms import _en_pattern
+
+    _en_pattern.cache_clear()
+    term = Term("مجلس الأمن", "Security Council", alternatives=("UNSC",), forbidden=("Safety Council",))
+    assert not term_found(term, "The General Assembly met on Tuesday.")
+    assert forbidden_found(term, "The General Assembly met on Tuesday.") == []
+    assert not same_rendering("Security Council", "Bad rendering 17")
+    assert _en_pattern.cache_info().misses == 0
+    assert term_found(term, "The security council met.")
+    assert forbidden_found(term, "the Safety Council") == ["Safety Council"]
+    assert _en_pattern.cache_info().misses == 2  # Security Council, Safety Council: not UNSC

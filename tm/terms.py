@@ -41,6 +41,7 @@ all-capitals acronym ("US", "UN") is matched case-sensitively, so "US" is not fo
 
 from __future__ import annotations
 
+import _sre
 import re
 import unicodedata
 from bisect import bisect_right
@@ -48,6 +49,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
+from re._casefix import _EXTRA_CASES
 
 import ahocorasick
 
@@ -344,11 +346,17 @@ def _fold_en(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).translate(_QUOTES)
 
 
-@lru_cache(maxsize=8192)
-def _en_pattern(rendering: str) -> re.Pattern[str] | None:
+def _en_words(rendering: str) -> list[str]:
+    """The words of *rendering* that its pattern spells out, a leading "the" left out."""
     words = [w for w in _EN_SPLIT.split(_fold_en(rendering).strip()) if w]
     if len(words) > 1 and words[0].lower() == "the":
         words = words[1:]
+    return words
+
+
+@lru_cache(maxsize=32768)
+def _en_pattern(rendering: str) -> re.Pattern[str] | None:
+    words = _en_words(rendering)
     if not words:
         return None
     acronym = all(sum(c.isalpha() for c in w) >= 2 and w.upper() == w for w in words)
@@ -359,13 +367,68 @@ def _en_pattern(rendering: str) -> re.Pattern[str] | None:
     return re.compile(rf"(?<!\w){body}{plural}(?:'s|')?(?!\w)", flags)
 
 
+# -- the pre-check: a rendering's words, caseless, must be in the caseless English -------------
+#
+# Compiling a rendering's pattern costs about a millisecond, and a large glossary has more
+# renderings than any cache holds, while most renderings checked are not in the sentence at all.
+# A match of the pattern spells each word of the rendering out, letter by letter, in the folded
+# English: a letter of the pattern matches a letter of the text when both are the same or, under
+# re.IGNORECASE, when the text letter's simple lower case (the one re uses, _sre.unicode_tolower:
+# K, the Kelvin sign, is k) is the pattern letter's, or one that re._casefix gives the same
+# upper case ('ſ' and 's', 'ı' and 'i', 'µ' and 'μ').  Mapping every character to one member of
+# that class (:class:`_CaselessTable`) therefore keeps a match a substring match, so a word
+# missing from the mapped English proves that the pattern cannot match (a case-sensitive
+# acronym's match is an exact one, so it too).  The pre-check never rejects a real match; it may
+# let a non-match through, which the pattern then rejects.
+
+_CASE_CLASS = {low: min(low, *others) for low, others in _EXTRA_CASES.items()}
+
+
+class _CaselessTable(dict[int, str]):
+    """str.translate table: a character to its simple lower case's representative among the
+    characters that re.IGNORECASE reads as the same letter (the lowest code point)."""
+
+    def __missing__(self, code: int) -> str:
+        low = _sre.unicode_tolower(code)
+        out = chr(_CASE_CLASS.get(low, low))
+        self[code] = out
+        return out
+
+
+_CASELESS = _CaselessTable()
+
+
+def _caseless_text(text: str) -> str:
+    """*text* with each character mapped by :data:`_CASELESS` (ASCII: its lower case)."""
+    return text.lower() if text.isascii() else text.translate(_CASELESS)
+
+
+_caseless = lru_cache(maxsize=1024)(_caseless_text)
+
+
+@lru_cache(maxsize=65536)
+def _en_needles(rendering: str) -> tuple[str, ...]:
+    """The caseless words that *rendering*'s pattern needs in the caseless folded English."""
+    return tuple(_caseless_text(w) for w in _en_words(rendering))
+
+
+def _may_have(rendering: str, english: str) -> bool:
+    """False only when *rendering* cannot be in *english*: a word of it is missing (see above)."""
+    text = _caseless(_fold_en(english))
+    return all(needle in text for needle in _en_needles(rendering))
+
+
 def _spans(rendering: str, english: str) -> list[tuple[int, int]]:
+    if not _may_have(rendering, english):
+        return []
     pattern = _en_pattern(rendering)
     return [m.span() for m in pattern.finditer(_fold_en(english))] if pattern else []
 
 
 def english_has(rendering: str, english: str) -> bool:
     """Whether *rendering* occurs in *english* (see the module docstring for the tolerances)."""
+    if not _may_have(rendering, english):
+        return False
     pattern = _en_pattern(rendering)
     return bool(pattern and pattern.search(_fold_en(english)))
 
@@ -377,11 +440,9 @@ def term_found(term: Term, english: str) -> bool:
 
 def forbidden_found(term: Term, english: str) -> list[str]:
     """The forbidden renderings of *term* present in *english*, outside an accepted rendering."""
-    if not term.forbidden:
+    found = [(rendering, spans) for rendering in term.forbidden if (spans := _spans(rendering, english))]
+    if not found:
         return []
     accepted = [span for r in (term.en, *term.alternatives) for span in _spans(r, english)]
-    out = []
-    for rendering in term.forbidden:
-        if any(not any(a <= s and e <= b for a, b in accepted) for s, e in _spans(rendering, english)):
-            out.append(rendering)
-    return out
+    return [rendering for rendering, spans in found
+            if any(not any(a <= s and e <= b for a, b in accepted) for s, e in spans)]
