@@ -426,3 +426,99 @@ def test_un_test_set_answers_edited_queries_with_the_right_unit(store: Store, tm
         assert match.source == source and match.unit_id == unit_id
         checked += 1
     assert checked >= 20
+
+
+# -- export at scale: each unit checked once, no TMX properties for a table ---------------------
+
+
+def _old_export(store: Store, path: Path, fmt: str) -> tuple[int, list[tuple[int, str]]]:
+    """export_memory as it was (tm 861d50c): TMX units with their properties for every format, each
+    unit checked by the export and then again by write_tabular / write_tmx."""
+    from tm.formats import tabular, tmx
+    from tm.memory import iter_units_with_ids
+
+    skipped: list[tuple[int, str]] = []
+
+    def writable():  # type: ignore[no-untyped-def]
+        for unit_id, unit in iter_units_with_ids(store):
+            problem = tmx.unit_problem(unit) if fmt == "tmx" else tabular.unit_problem(unit.source, unit.target, fmt)
+            if problem:
+                skipped.append((unit_id, problem))
+            else:
+                yield unit
+
+    count = tmx.write_tmx(writable(), path) if fmt == "tmx" else tabular.write_tabular(writable(), path, kind=fmt)
+    return count, skipped
+
+
+def _awkward_memory(store: Store) -> None:
+    """Units of several imports and dates, human ones with authors, props, and units each format refuses."""
+    rows = [
+        ("قال الرئيس", "The president said", "import", None, None, "2024-01-31T12:00:00+00:00"),
+        ('قال "نعم"', 'he said "yes"', "human", "alice", {"x-source": "desk"}, "2024-01-31T12:00:00+00:00"),
+        ("سطر\nثان", "line\nbreak", "import", None, None, "2024-02-01T08:30:00+00:00"),  # not in a TSV
+        ("علامة\x0bتحكم", "control", "import", None, None, "2024-02-01T08:30:00+00:00"),  # nowhere
+        ("tab\tقال", "a, b; c", "human", "bob", None, "2024-01-31T12:00:00+00:00"),
+        ("English only", "عربي", "import", None, None, "2024-03-01T00:00:00+00:00"),  # swapped
+        ("ﷺ ﻻ ٢٠١١", "naive date", "import", None, None, "2024-03-01T00:00:00"),
+    ]
+    with store.transaction() as conn:
+        for source, target, origin, author, props, created in rows:
+            unit_id = add_unit(conn, source=source, target=target, origin=origin, author=author, props=props)
+            conn.execute("UPDATE memory_units SET created = ? WHERE id = ?", (created, unit_id))
+
+
+@pytest.mark.parametrize("fmt", ["tsv", "csv", "tmx"])
+def test_export_writes_what_the_old_export_wrote(store: Store, tmp_path: Path, fmt: str) -> None:
+    _awkward_memory(store)
+    old_count, old_skipped = _old_export(store, tmp_path / f"old.{fmt}", fmt)
+    result = export_memory(store, tmp_path / f"new.{fmt}")
+    assert (result.exported, [(u.unit_id, u.reason) for u in result.skipped]) == (old_count, old_skipped)
+    assert result.skipped and result.exported >= 4
+    old, new = ((tmp_path / f"{w}.{fmt}").read_bytes() for w in ("old", "new"))
+    if fmt == "tmx":  # the header's creationdate is the time of writing
+        old, new = (b"\n".join(x.split(b"\n")[3:]) for x in (old, new))
+        assert new.count(b"creationdate=") == result.exported
+    assert new == old
+
+
+@pytest.mark.parametrize("fmt", ["tsv", "csv"])
+def test_a_table_export_checks_each_unit_once_and_builds_no_tmx_unit(store: Store, tmp_path: Path, fmt: str,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from tm import memory_export
+    from tm.formats import tabular
+
+    _awkward_memory(store)
+    checked: list[str] = []
+    real = tabular.unit_problem
+
+    def counted(source: str, target: str, kind: str) -> str | None:
+        checked.append(source)
+        return real(source, target, kind)
+
+    def no_tmx_units(store: Store):  # type: ignore[no-untyped-def]
+        raise AssertionError("a TSV or CSV export needs no TMX units")
+
+    monkeypatch.setattr(tabular, "unit_problem", counted)
+    monkeypatch.setattr(memory_export, "iter_units_with_ids", no_tmx_units)
+    result = export_memory(store, tmp_path / f"out.{fmt}")
+    assert len(checked) == _count(store) == result.exported + len(result.skipped)
+
+
+@pytest.mark.parametrize("fmt", ["tsv", "csv", "tmx"])
+def test_export_of_real_un_pairs_writes_what_the_old_export_wrote(store: Store, tmp_path: Path, fmt: str) -> None:
+    ar, en = _un(0)
+    pairs = list(zip(ar.read_text(encoding="utf-8").splitlines(), en.read_text(encoding="utf-8").splitlines(),
+                     strict=True))[:1500]
+    with store.transaction() as conn:
+        for i, (source, target) in enumerate(pairs):
+            if source.strip() and target.strip():
+                add_unit(conn, source=source, target=target, origin="human" if i % 7 == 0 else "import",
+                         author="desk" if i % 3 == 0 else None, props={"x-line": str(i)} if i % 5 == 0 else None)
+    old_count, old_skipped = _old_export(store, tmp_path / f"old.{fmt}", fmt)
+    result = export_memory(store, tmp_path / f"new.{fmt}")
+    assert result.exported == old_count > 1400 and [(u.unit_id, u.reason) for u in result.skipped] == old_skipped
+    old, new = ((tmp_path / f"{w}.{fmt}").read_bytes() for w in ("old", "new"))
+    if fmt == "tmx":
+        old, new = (b"\n".join(x.split(b"\n")[3:]) for x in (old, new))
+    assert new == old

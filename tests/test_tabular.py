@@ -276,3 +276,19 @@ def test_any_writable_pairs_read_back_the_same(pairs: list[tuple[str, str]], kin
         path = Path(tmp) / f"rt.{kind}"
         write_tabular([TMUnit(s, t, 0) for s, t in pairs], path, kind=kind)
         assert [(u.source, u.target) for u in read_tabular(path)] == pairs
+
+
+@pytest.mark.parametrize("kind", ["tsv", "csv"])
+def test_write_pairs_writes_what_write_tabular_writes_and_checks_unless_told(tmp_path: Path, kind: str):
+    from tm.formats.tabular import write_pairs
+
+    pairs = [*ROUND_TRIP, ("قال", 'x "y"\tz')]
+    write_tabular([TMUnit(s, t, 0) for s, t in pairs], tmp_path / f"a.{kind}", kind=kind)
+    assert write_pairs(pairs, tmp_path / f"b.{kind}", kind=kind) == len(pairs)
+    assert (tmp_path / f"b.{kind}").read_bytes() == (tmp_path / f"a.{kind}").read_bytes()
+    assert [(u.source, u.target) for u in read_tabular(tmp_path / f"b.{kind}")] == pairs
+    bad = [("قال", "said"), ("قال\x0b", "control")]
+    with pytest.raises(InputError, match="^Unit 2: the Arabic side contains the character U"):
+        write_pairs(bad, tmp_path / f"c.{kind}", kind=kind)
+    assert not (tmp_path / f"c.{kind}").exists()
+    assert write_pairs(bad, tmp_path / f"c.{kind}", kind=kind, checked=True) == 2  # the caller has checked

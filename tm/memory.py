@@ -271,14 +271,22 @@ def iter_units_with_ids(store: Store) -> Iterator[tuple[int, TMUnit]]:
     cursor = store.db.conn.execute(
         "SELECT id, source, target, note, props, created, author, origin FROM memory_units ORDER BY id"
     )
+    last_created, last_date = None, ""  # the units of one import share their date: convert it once
     for unit_id, source, target, note, props, created, author, origin in cursor:
         extra: dict[str, Any] = json.loads(props) if props else {}
-        extra.setdefault("creationdate", tmx_date(created))
+        if created is None or created != last_created:
+            last_created, last_date = created, tmx_date(created)
+        extra.setdefault("creationdate", last_date)
         if author:
             extra.setdefault("creationid", author)
         if origin == "human":
             extra.setdefault("x-tm-origin", origin)
         yield unit_id, TMUnit(source, target, 0, note, extra)
+
+
+def iter_pairs_with_ids(store: Store) -> Iterator[tuple[int, str, str]]:
+    """Every unit's (id, source, target), oldest first: what a TSV or CSV export writes, no more."""
+    yield from store.db.conn.execute("SELECT id, source, target FROM memory_units ORDER BY id")
 
 
 def more_sentences(unit: str, segment: str) -> bool:

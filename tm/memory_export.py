@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from .errors import InputError
-from .memory import iter_units, iter_units_with_ids
+from .memory import iter_pairs_with_ids, iter_units, iter_units_with_ids
 from .store import Store
 
 if TYPE_CHECKING:
@@ -93,19 +93,27 @@ def export_memory(store: Store, path: str | Path | IO[bytes], *, fmt: str | None
         raise ValueError(f"fmt must be one of {', '.join(EXPORT_FORMATS)}, not {fmt!r}")
     skipped: list[SkippedUnit] = []
 
-    def writable() -> Iterator[TMUnit]:
-        for unit_id, unit in iter_units_with_ids(store):
-            if fmt == "tmx":
-                problem = tmx.unit_problem(unit)
-            else:
-                problem = tabular.unit_problem(unit.source, unit.target, fmt)
-            if problem:
-                skipped.append(SkippedUnit(unit_id, unit.source, unit.target, problem))
-            else:
-                yield unit
-
     if fmt == "tmx":
+
+        def writable() -> Iterator[TMUnit]:
+            for unit_id, unit in iter_units_with_ids(store):
+                problem = tmx.unit_problem(unit)
+                if problem:
+                    skipped.append(SkippedUnit(unit_id, unit.source, unit.target, problem))
+                else:
+                    yield unit
+
         count = tmx.write_tmx(writable(), path)
     else:
-        count = tabular.write_tabular(writable(), path, kind=fmt)
+
+        def pairs() -> Iterator[tuple[str, str]]:  # no TMX properties; each pair checked once, here
+            unit_problem = tabular.unit_problem
+            for unit_id, source, target in iter_pairs_with_ids(store):
+                problem = unit_problem(source, target, fmt)
+                if problem:
+                    skipped.append(SkippedUnit(unit_id, source, target, problem))
+                else:
+                    yield source, target
+
+        count = tabular.write_pairs(pairs(), path, kind=fmt, checked=True)
     return ExportResult(file=name, format=fmt, exported=count, skipped=skipped)

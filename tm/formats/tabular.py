@@ -296,21 +296,30 @@ def write_tabular(units: Iterable[TMUnit], path: PathArg | IO[bytes], *, kind: s
     so that ``| cut`` and ``| head`` see the header as it is.  Returns the number
     of units written; :class:`InputError` for a unit :func:`unit_problem` refuses.
     """
+    return write_pairs(((unit.source, unit.target) for unit in units), path, kind=kind)
+
+
+def write_pairs(pairs: Iterable[tuple[str, str]], path: PathArg | IO[bytes], *, kind: str,
+                checked: bool = False) -> int:
+    """:func:`write_tabular` for (Arabic, English) pairs.  *checked*: the caller has already left out
+    every pair :func:`unit_problem` refuses for *kind* (``tm memory export`` does), so none is checked
+    again."""
     count = 0
     with output(path) as fh:
-        out = _Encoded(fh)
+        write = fh.write
         if kind == "csv" and not hasattr(path, "write"):  # a file for spreadsheets; not a stream for pipes
-            fh.write(b"\xef\xbb\xbf")
-        writer = csv.writer(out, lineterminator="\r\n") if kind == "csv" else None
-        out.write("ar,en\r\n" if writer else "ar\ten\n")
-        for count, unit in enumerate(units, start=1):
-            problem = unit_problem(unit.source, unit.target, kind)
-            if problem:
-                raise InputError(f"Unit {count}: {problem}; export the memory as TMX instead.")
+            write(b"\xef\xbb\xbf")
+        writer = csv.writer(_Encoded(fh), lineterminator="\r\n") if kind == "csv" else None
+        write(b"ar,en\r\n" if writer else b"ar\ten\n")
+        for count, (source, target) in enumerate(pairs, start=1):
+            if not checked:
+                problem = unit_problem(source, target, kind)
+                if problem:
+                    raise InputError(f"Unit {count}: {problem}; export the memory as TMX instead.")
             if writer:
-                writer.writerow([unit.source, unit.target])
+                writer.writerow((source, target))
             else:
-                out.write(f"{_tsv_cell(unit.source)}\t{_tsv_cell(unit.target)}\n")
+                write(f"{_tsv_cell(source)}\t{_tsv_cell(target)}\n".encode())
     return count
 
 
