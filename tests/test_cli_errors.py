@@ -302,3 +302,72 @@ def test_another_programs_sqlite_file_is_refused_and_left_as_it_was(tmp_path: Pa
         line = one_error(run(*args, "--db", str(other)))
         assert "another program's SQLite file (tables foo), not a tm database" in line
     assert dump(other) == before
+
+
+def _garble(db: Path, pages: list[int]) -> None:
+    data = bytearray(db.read_bytes())
+    for page in pages:
+        data[(page - 1) * 4096:page * 4096] = b"\xab" * 4096
+    db.write_bytes(bytes(data))
+
+
+def _middle_leaf(db: Path, table: str) -> int:
+    """A leaf page of *table* that is neither its first nor its last (the root is an interior page)."""
+    conn = sqlite3.connect(db)
+    try:
+        (root,) = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)).fetchone()
+    finally:
+        conn.close()
+    page = db.read_bytes()[(root - 1) * 4096:root * 4096]
+    assert page[0] == 0x05, "the table should span several pages"
+    cells = int.from_bytes(page[3:5], "big")
+    assert cells >= 3
+    offset = int.from_bytes(page[12 + 2 * (cells // 2):14 + 2 * (cells // 2)], "big")
+    child = int.from_bytes(page[offset:offset + 4], "big")
+    assert db.read_bytes()[(child - 1) * 4096] == 0x0D, "a depth-2 tree: the child is a leaf"
+    return child
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["memory", "import", "{units}"], ["correct", "article", "2", "Another."], ["glossary", "add", "سلام", "peace"],
+     ["translate", "{article}", "--engine", "none", "-o", os.devnull]],
+    ids=["memory-import", "correct", "glossary-add", "translate"],
+)  # fmt: skip
+def test_damaged_database_refuses_writes(db: Path, tmp_path: Path, args: list[str]) -> None:
+    units = tmp_path / "units.tsv"
+    units.write_text("السلام عليكم\tPeace be upon you\n", encoding="utf-8")
+    article = tmp_path / "other.ar.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+    _garble(db, [2, 3])  # the documents table's root and its index: no write reads them
+    before = db.read_bytes()
+    line = one_error(run(*[a.format(units=units, article=article) for a in args], "--db", str(db)))
+    assert "damaged" in line and "nothing was written" in line and ".recover" in line
+    assert db.read_bytes() == before
+    assert not Path(f"{db}-wal").exists() or Path(f"{db}-wal").stat().st_size == 0
+
+
+@pytest.mark.parametrize("large", [False, True], ids=["small-database", "large-database-bulk-write"])
+def test_damage_inside_a_written_table_is_found_before_the_commit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                  large: bool) -> None:  # fmt: skip
+    if large:  # past the size where a small write skips quick_check; this import counts as a bulk write
+        import tm.store
+
+        monkeypatch.setattr(tm.store, "CHECK_BYTES", 0)
+        monkeypatch.setattr(tm.store, "BULK_CHANGES", 1)
+    db = tmp_path / "big.db"
+    units = tmp_path / "units.tsv"
+    units.write_text("".join(f"قال الوزير {i} إن الاجتماع انتهى\tThe minister {i} said the meeting ended\n"
+                             for i in range(3000)), encoding="utf-8")  # fmt: skip
+    assert run("memory", "import", str(units), "--db", str(db)).exit_code == 0
+    conn = sqlite3.connect(db)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    _garble(db, [_middle_leaf(db, "memory_units")])  # the first and last rows still read well
+    assert run("docs", "--db", str(db)).exit_code == 0
+    more = tmp_path / "more.tsv"
+    more.write_text("السلام عليكم\tPeace be upon you\n", encoding="utf-8")
+    before = db.read_bytes()
+    line = one_error(run("memory", "import", str(more), "--db", str(db)))
+    assert "damaged" in line and "nothing was written" in line
+    assert db.read_bytes() == before
