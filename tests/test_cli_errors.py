@@ -371,3 +371,42 @@ def test_damage_inside_a_written_table_is_found_before_the_commit(tmp_path: Path
     line = one_error(run("memory", "import", str(more), "--db", str(db)))
     assert "damaged" in line and "nothing was written" in line
     assert db.read_bytes() == before
+
+
+def _without_write_permission() -> list[str]:
+    """A command prefix that runs without the power to write what its mode bits forbid (root's capabilities
+    dropped); skips the test where that cannot be done."""
+    if os.geteuid() != 0:
+        return []
+    if subprocess.run(["setpriv", "--version"], capture_output=True).returncode != 0:
+        pytest.skip("running as root without setpriv: read-only permissions cannot be tested")
+    return ["setpriv", "--bounding-set=-dac_override,-dac_read_search,-fowner"]
+
+
+def test_database_in_a_read_only_directory(db: Path, tmp_path: Path) -> None:
+    prefix = _without_write_permission()
+    conn = sqlite3.connect(db)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    for suffix in ("-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    before = db.read_bytes()
+    env = {**os.environ, "TM_DB": str(db)}
+
+    def tm(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([*prefix, sys.executable, "-m", "tm", *args], capture_output=True, text=True, env=env)
+
+    tmp_path.chmod(0o555)
+    try:
+        docs = tm("docs")
+        export = tm("export", "article")
+        correct = tm("correct", "article", "2", "Another.")
+    finally:
+        tmp_path.chmod(0o755)
+    assert docs.returncode == 0 and "article" in docs.stdout, docs.stderr
+    assert export.returncode == 0 and export.stdout.startswith("The president said."), export.stderr
+    assert correct.returncode == 1 and "Traceback" not in correct.stderr
+    line = correct.stderr.strip()
+    assert line.startswith("Error: Cannot write the database") and "not writable" in line and "\n" not in line
+    assert db.read_bytes() == before
+    assert not Path(f"{db}-wal").exists() and not Path(f"{db}-shm").exists()

@@ -121,41 +121,61 @@ class Document:
 class Store:
     """A tm database.  Use :meth:`open`; close with :meth:`close` or as a context manager."""
 
-    def __init__(self, db: sqlite_utils.Database, path: str):
+    def __init__(self, db: sqlite_utils.Database, path: str, *, readonly: bool = False):
         self.db = db
         self.path = path
+        self.readonly = readonly  # its directory cannot be written: opened read-only (see :meth:`open`)
         self._probed = False
         self._written: set[str] = set()  # the tables written through this connection (its authorizer)
         self._checked: set[str] = set()
-        db.conn.set_authorizer(self._authorize)
+        if not readonly:
+            db.conn.set_authorizer(self._authorize)
 
     @classmethod
     def open(cls, path: str | os.PathLike[str] | None = None, *, create: bool = True) -> Store:
         """Open (creating and migrating as needed) the database at *path* or the default.
 
         With *create* false a *path* that does not exist is an error (a mistyped ``--db``
-        should not start an empty database); the default database is still created.
+        should not start an empty database); the default database is still created.  A database
+        in a directory that cannot be written is opened
+        read-only (SQLite cannot create its ``-wal`` and ``-shm`` files there): it can be read,
+        and a write is refused with a :class:`StoreError` before anything is written.
         """
         target = Path(path) if path is not None else default_db_path()
+        readonly = False
         if str(target) != ":memory:":
             if target.is_dir():
                 raise StoreError(f"The database path {target} is a directory; give a file path with --db.")
             if not create and path is not None and not target.exists():
                 raise StoreError(f"No database at {target}; check --db or $TM_DB (`tm translate` or "
                                  "`tm memory import` creates one).")
-            target.parent.mkdir(parents=True, exist_ok=True)
+            parent = target.parent
+            parent.mkdir(parents=True, exist_ok=True)
+            readonly = target.exists() and not _writable_beside(target)
+            wal = Path(f"{target}-wal")
+            if readonly and wal.exists() and wal.stat().st_size:  # changes not yet in the file itself
+                raise StoreError(f"Cannot read the database {target}: its directory {parent} is not writable and "
+                                 f"{wal.name} holds changes that SQLite can only bring in by writing there; make "
+                                 "the directory writable and run tm again.")
         try:
-            conn = sqlite3.connect(str(target), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+            if readonly:  # immutable: SQLite reads the file alone, with no -shm to coordinate through
+                conn = sqlite3.connect(f"{target.absolute().as_uri()}?mode=ro&immutable=1", uri=True,
+                                       timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)  # fmt: skip
+            else:
+                conn = sqlite3.connect(str(target), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            if str(target) != ":memory:":
+            if str(target) != ":memory:" and not readonly:
                 conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = ON")
             db = sqlite_utils.Database(conn)
-            migrate(db)
+            if readonly:
+                _check_readonly_schema(db, target)
+            else:
+                migrate(db)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"Cannot open the database {target}: {exc}.") from None
-        store = cls(db, str(target))
+        store = cls(db, str(target), readonly=readonly)
         return store
 
     def close(self) -> None:
@@ -186,6 +206,11 @@ class Store:
                 raise
             conn.execute(f"RELEASE {name}")
             return
+        if self.readonly:
+            folder = os.path.dirname(os.path.abspath(self.path))
+            raise StoreError(f"Cannot write the database {self.path}: its directory {folder} is not writable, "
+                             "and SQLite must create the database's -wal and -shm files there; nothing was "
+                             "written: make the directory writable or move the database to one that is.")
         if not self._probed:
             self._probe()
         changes = conn.total_changes
@@ -405,6 +430,27 @@ class Store:
 
 
 _WRITES = frozenset({sqlite3.SQLITE_INSERT, sqlite3.SQLITE_UPDATE, sqlite3.SQLITE_DELETE})
+
+
+def _writable_beside(target: Path) -> bool:
+    """Whether SQLite can keep its ``-wal`` and ``-shm`` files beside *target* (they exist and can be
+    written, or its directory can be written)."""
+    folder = target.parent if str(target.parent) else Path(".")
+    if os.access(folder, os.W_OK | os.X_OK):
+        return True
+    sidecars = [Path(f"{target}-wal"), Path(f"{target}-shm")]
+    return all(p.exists() and os.access(p, os.W_OK) for p in sidecars)
+
+
+def _check_readonly_schema(db: sqlite_utils.Database, target: Path) -> None:
+    """Refuse a read-only database that needs a migration (it cannot be written) or is newer than tm."""
+    from .migrations import SCHEMA_VERSION
+
+    (version,) = db.execute("PRAGMA user_version").fetchone()
+    if version < SCHEMA_VERSION:
+        raise StoreError(f"The database {target} needs an upgrade to this tm's schema, but its directory "
+                         f"{target.parent} is not writable; make the directory writable and run tm again.")
+    migrate(db)  # at the current version it only checks; newer: its one-line error
 
 
 def _translation(row: dict[str, Any]) -> Translation:
