@@ -410,3 +410,28 @@ def test_database_in_a_read_only_directory(db: Path, tmp_path: Path) -> None:
     assert line.startswith("Error: Cannot write the database") and "not writable" in line and "\n" not in line
     assert db.read_bytes() == before
     assert not Path(f"{db}-wal").exists() and not Path(f"{db}-shm").exists()
+
+
+@pytest.mark.parametrize("where", ["option", "environment"])
+def test_database_in_a_directory_that_does_not_exist(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                     where: str) -> None:  # fmt: skip
+    units = tmp_path / "units.tsv"
+    units.write_text("السلام عليكم\tPeace be upon you\n", encoding="utf-8")
+    target = tmp_path / "no" / "such" / "tm.db"
+    monkeypatch.setenv("TM_DB", str(target))
+    args = ["--db", str(target)] if where == "option" else []
+    line = one_error(run("memory", "import", str(units), *args))
+    assert f"{target.parent} does not exist" in line and "mkdir -p" in line
+    assert not (tmp_path / "no").exists()
+    (tmp_path / "no" / "such").mkdir(parents=True)
+    assert run("memory", "import", str(units), *args).exit_code == 0
+    assert target.is_file()
+
+
+def test_default_database_directories_are_made(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    units = tmp_path / "units.tsv"
+    units.write_text("السلام عليكم\tPeace be upon you\n", encoding="utf-8")
+    monkeypatch.delenv("TM_DB")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "new" / "data"))
+    assert run("memory", "import", str(units)).exit_code == 0
+    assert (tmp_path / "new" / "data" / "tm" / "tm.db").is_file()

@@ -522,3 +522,34 @@ def test_export_of_real_un_pairs_writes_what_the_old_export_wrote(store: Store, 
     if fmt == "tmx":
         old, new = (b"\n".join(x.split(b"\n")[3:]) for x in (old, new))
     assert new == old
+
+
+# -- tm memory stats: one scan ------------------------------------------------------------------
+
+
+def _old_stats(store: Store) -> memory.MemoryStats:
+    """memory.stats as it was (tm 861d50c): two full scans."""
+    by_origin = dict(store.db.execute("SELECT origin, count(*) FROM memory_units GROUP BY origin ORDER BY origin"))
+    (files,) = store.db.execute("SELECT count(DISTINCT file) FROM memory_units").fetchone()
+    return memory.MemoryStats(units=sum(by_origin.values()), by_origin=by_origin, files=files)
+
+
+@pytest.mark.parametrize("rows", [
+    [],
+    [("human", None)],
+    [("import", "a.tmx"), ("import", "a.tmx"), ("human", None), ("human", "a.tmx"), ("import", "b.tsv"),
+     ("import", None), ("human", "ﺏ.tsv"), ("import", "B.tsv"), ("import", "")],
+], ids=["empty", "one human unit", "files shared across origins, none, empty, case"])
+def test_stats_are_the_two_scans_figures_in_one_scan(store: Store, rows: list[tuple[str, str | None]]) -> None:
+    with store.transaction() as conn:
+        for i, (origin, file) in enumerate(rows):
+            add_unit(conn, source=f"قال {i}", target=f"said {i}", origin=origin, file=file)
+    statements: list[str] = []
+    store.db.conn.set_trace_callback(statements.append)
+    try:
+        got = memory.stats(store)
+    finally:
+        store.db.conn.set_trace_callback(None)
+    assert got == _old_stats(store)
+    assert list(got.by_origin) == sorted(got.by_origin) and got.units == len(rows)
+    assert len([s for s in statements if "memory_units" in s]) == 1

@@ -54,6 +54,22 @@ def test_default_path_honours_tm_db(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert default_db_path() == tmp_path / "xdg" / "tm" / "tm.db"
 
 
+@pytest.mark.parametrize("xdg", ["relative/data", "./data", ""], ids=["relative", "dot", "empty"])
+def test_a_relative_xdg_data_home_is_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, xdg: str):
+    monkeypatch.delenv("TM_DB")
+    monkeypatch.setenv("XDG_DATA_HOME", xdg)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert default_db_path() == tmp_path / "home" / ".local" / "share" / "tm" / "tm.db"
+
+
+def test_a_named_database_needs_its_directory(tmp_path: Path):
+    with pytest.raises(StoreError, match="does not exist"):
+        Store.open(tmp_path / "typo" / "deep" / "tm.db")
+    assert not (tmp_path / "typo").exists()
+    Store.open(tmp_path / "tm2.db").close()
+    assert (tmp_path / "tm2.db").is_file()
+
+
 def test_translations_are_kept_side_by_side(store: Store):
     doc, segs = _add_doc(store)
     with store.transaction() as conn:

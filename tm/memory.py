@@ -299,12 +299,17 @@ def more_sentences(unit: str, segment: str) -> bool:
 
 
 def stats(store: Store) -> MemoryStats:
-    """How many units the memory holds, by origin, and from how many files."""
-    by_origin = dict(
-        store.db.execute("SELECT origin, count(*) FROM memory_units GROUP BY origin ORDER BY origin")
-    )
-    (files,) = store.db.execute("SELECT count(DISTINCT file) FROM memory_units").fetchone()
-    return MemoryStats(units=sum(by_origin.values()), by_origin=by_origin, files=files)
+    """How many units the memory holds, by origin, and from how many files: one scan of the units."""
+    by_origin: dict[str, int] = {}
+    files: set[str] = set()
+    for origin, file, count in store.db.execute(
+        "SELECT origin, file, count(*) FROM memory_units GROUP BY origin, file"
+    ):
+        by_origin[origin] = by_origin.get(origin, 0) + count
+        if file is not None:
+            files.add(file)
+    by_origin = dict(sorted(by_origin.items()))
+    return MemoryStats(units=sum(by_origin.values()), by_origin=by_origin, files=len(files))
 
 
 class Memory:

@@ -34,11 +34,20 @@ BULK_CHANGES = 100_000  # ...or in a larger one when a transaction changed this 
 
 
 def default_db_path() -> Path:
-    """``$TM_DB``, else ``$XDG_DATA_HOME/tm/tm.db`` (``~/.local/share/tm/tm.db``)."""
+    """``$TM_DB``, else ``$XDG_DATA_HOME/tm/tm.db`` (``~/.local/share/tm/tm.db``).
+
+    A relative ``$XDG_DATA_HOME`` is ignored, as the XDG Base Directory specification says."""
     if os.environ.get("TM_DB"):
         return Path(os.environ["TM_DB"])
-    base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
+    base = os.environ.get("XDG_DATA_HOME", "")
+    if not os.path.isabs(base):
+        base = os.path.join(os.path.expanduser("~"), ".local", "share")
     return Path(base) / "tm" / "tm.db"
+
+
+def _explicit(path: str | os.PathLike[str] | None) -> bool:
+    """Whether the database was named (``--db`` or ``$TM_DB``) rather than tm's default one."""
+    return path is not None or bool(os.environ.get("TM_DB"))
 
 
 def now() -> str:
@@ -136,8 +145,9 @@ class Store:
         """Open (creating and migrating as needed) the database at *path* or the default.
 
         With *create* false a *path* that does not exist is an error (a mistyped ``--db``
-        should not start an empty database); the default database is still created.  A database
-        in a directory that cannot be written is opened
+        should not start an empty database); the default database is still created.  A named
+        database (*path* or ``$TM_DB``) must be in a directory that exists; tm's default one
+        gets its directories made.  A database in a directory that cannot be written is opened
         read-only (SQLite cannot create its ``-wal`` and ``-shm`` files there): it can be read,
         and a write is refused with a :class:`StoreError` before anything is written.
         """
@@ -150,6 +160,10 @@ class Store:
                 raise StoreError(f"No database at {target}; check --db or $TM_DB (`tm translate` or "
                                  "`tm memory import` creates one).")
             parent = target.parent
+            if _explicit(path) and not parent.is_dir():
+                what = "is not a directory" if parent.exists() else "does not exist"
+                raise StoreError(f"Cannot create the database {target}: {parent} {what}; create the directory "
+                                 f"first (mkdir -p {parent}) or correct --db / $TM_DB.")
             parent.mkdir(parents=True, exist_ok=True)
             readonly = target.exists() and not _writable_beside(target)
             wal = Path(f"{target}-wal")

@@ -26,7 +26,8 @@ def db_option(fn: F) -> F:
         "--db",
         type=click.Path(dir_okay=False),
         envvar="TM_DB",
-        help="Database file [default: $TM_DB, else $XDG_DATA_HOME/tm/tm.db, else ~/.local/share/tm/tm.db].",
+        help="Database file, in a directory that exists [default: $TM_DB, else $XDG_DATA_HOME/tm/tm.db, else "
+             "~/.local/share/tm/tm.db, whose directories tm makes].",
     )(fn)
 
 
