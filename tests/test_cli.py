@@ -373,7 +373,7 @@ def test_checking_files_leaves_no_mistyped_database_behind(tmp_path: Path):
     typo = tmp_path / "typo.db"
     pairs = tmp_path / "pairs.tsv"
     pairs.write_text("قال المرشد الأعلى\tThe Supreme Leader said\n", encoding="utf-8")
-    assert run("glossary", "check", str(pairs), "--db", str(typo)).stdout.startswith("OK: 1 segments")
+    assert run("glossary", "check", str(pairs), "--db", str(typo)).stdout.startswith("OK: 1 segment (")
     src, hyp = tmp_path / "a.ar", tmp_path / "a.en"
     src.write_text("قال المرشد الأعلى\n", encoding="utf-8")
     hyp.write_text("The Supreme Leader said\n", encoding="utf-8")
@@ -459,3 +459,14 @@ def test_export_jsonl_carries_the_draft_notes_translate_gave(tmp_path: Path):
     assert row["origin"] == "tm-fuzzy" and row["numbers"] == [["2011", "2015"]]
     (exported,) = jsonl(run("export", "n", "--format", "jsonl", "--db", db).stdout)
     assert {k: exported[k] for k in row} == row and exported["author"]
+
+
+@pytest.mark.parametrize("text, says", [("قال الرئيس إن الحكومة ستجتمع غدا.\n", "1 segment ("),
+                                        ("قال الرئيس.\nوأضاف أن الوضع صعب.\n", "2 segments (")],
+                         ids=["one", "two"])  # fmt: skip
+def test_counts_in_messages_agree_with_their_nouns(tmp_path: Path, text: str, says: str):
+    src = tmp_path / "article.ar.txt"
+    src.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["translate", str(src), "--engine", "none", "-o", str(tmp_path / "out.txt")])
+    assert result.exit_code == 0, result.output
+    assert f"Stored as document 'article': {says}" in result.output

@@ -164,7 +164,7 @@ def test_check_ok_exits_0(db: str, tmp_path: Path) -> None:
     path = write_jsonl(tmp_path / "good.jsonl", [("قال المرشد الأعلى", "The Supreme Leader said")])
     result = run(db, "check", str(path))
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("OK: 1 segments")
+    assert result.output.startswith("OK: 1 segment (")
 
 
 def test_check_flags_wrong_forbidden_and_inconsistent(db: str, tmp_path: Path) -> None:
@@ -262,7 +262,7 @@ def test_check_fails_untranslated_segments_unless_allowed(db: str) -> None:
     assert allowed.exit_code == 0
     assert allowed.output.splitlines() == [
         "Untranslated: segments 2-4; allowed.",
-        "OK: 4 segments (3 untranslated), 1 term occurrences checked: 0 missing, 0 forbidden, 0 inconsistent."]
+        "OK: 4 segments (3 untranslated), 1 term occurrence checked: 0 missing, 0 forbidden, 0 inconsistent."]
     data = json.loads(run(db, "check", "part", "--json").output)
     assert (data["ok"], data["untranslated"], data["untranslated_segments"], data["translated"]) == (
         False, 3, [2, 3, 4], 1)
@@ -440,7 +440,7 @@ def test_a_later_glossary_wins_a_variant_of_an_earlier_one(db: str, tmp_path: Pa
     pairs.write_text("ar\ten\nوصل الحاج قاسم\tHajj Qassem arrived\n", encoding="utf-8")
     result = run(db, "check", str(pairs), "--glossary", "political", "--glossary", str(desk))
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("OK: 1 segments")
+    assert result.output.startswith("OK: 1 segment (")
 
 
 def test_csv_export_has_a_byte_order_mark_and_imports_back(db: str, tmp_path: Path) -> None:

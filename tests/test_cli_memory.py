@@ -171,7 +171,7 @@ def test_tmx_units_without_both_sides_are_skipped_and_counted(tmp_path: Path) ->
     path.write_text(f'<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4">\n<header srclang="*all*"/>\n'
                     f"<body>\n{body}\n</body>\n</tmx>\n", encoding="utf-8")  # fmt: skip
     assert run("import", str(path)).output == (
-        f"Imported 1 units from {path} (0 duplicates skipped). Skipped 3 units without both Arabic and English "
+        f"Imported 1 unit from {path} (0 duplicates skipped). Skipped 3 units without both Arabic and English "
         "text.\n"
     )
     out = json.loads(run("import", str(path), "--json").output)

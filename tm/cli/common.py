@@ -20,6 +20,12 @@ from ..errors import TMError
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """*count* and *word*, in the plural (*many*, else *word* + s) unless *count* is 1: "1 segment",
+    "2 segments", "1,000 entries"."""
+    return f"{count:,} {word if count == 1 else many or word + 's'}"
+
+
 def db_option(fn: F) -> F:
     """``--db PATH`` (also ``$TM_DB``); the command receives ``db`` (a path or None)."""
     return click.option(

@@ -17,6 +17,7 @@ from .common import (
     existing_or_scratch,
     json_option,
     open_store,
+    plural,
     stdout_bytes,
 )
 
@@ -291,7 +292,7 @@ def export_(file: str, name: str, fmt: str | None, db: str | None) -> None:
             stream.flush()
             return
         count = export_file(store, name, file, fmt)
-    click.echo(f"Wrote {count} entries of glossary {name!r} to {file}.", err=True)
+    click.echo(f"Wrote {plural(count, 'entry', 'entries')} of glossary {name!r} to {file}.", err=True)
 
 
 @glossary.command()
@@ -361,8 +362,8 @@ def _echo_report(report: Any) -> None:
         verdict = "allowed" if report.allow_untranslated else "not checked (--allow-untranslated to pass them)"
         click.echo(f"Untranslated: segment{'s' if report.untranslated > 1 else ''} "
                    f"{_ranges(report.untranslated_segments)}; {verdict}.")
-    summary = (f"{report.segments} segments ({report.untranslated} untranslated), "
-               f"{len(report.checks)} term occurrences checked: {len(report.missing)} missing, "
+    summary = (f"{plural(report.segments, 'segment')} ({report.untranslated} untranslated), "
+               f"{plural(len(report.checks), 'term occurrence')} checked: {len(report.missing)} missing, "
                f"{len(report.forbidden)} forbidden, {len(report.inconsistencies)} inconsistent.")
     click.echo(("OK: " if report.ok else "") + summary)
 

@@ -16,6 +16,7 @@ from .common import (
     echo_table,
     json_option,
     open_store,
+    plural,
     progress,
     stdin_bytes,
 )
@@ -76,7 +77,7 @@ def _emit(result: Any, fmt: str, out: str | None, what: str) -> None:
     else:
         _write(result.english, out)
     counts = ", ".join(f"{v} {k}" for k, v in sorted(result.counts().items()))
-    click.echo(f"{what} {result.document.name!r}: {len(result.segments)} segments ({counts}).", err=True)
+    click.echo(f"{what} {result.document.name!r}: {plural(len(result.segments), 'segment')} ({counts}).", err=True)
 
 
 

@@ -18,6 +18,7 @@ from .common import (
     echo_table,
     json_option,
     open_store,
+    plural,
     progress,
     stdin_bytes,
     stdout_bytes,
@@ -81,10 +82,10 @@ def import_(file: str | None, ar_path: str | None, en_path: str | None, author: 
         echo_json({"file": path, "added": result.added, "duplicates": result.duplicates,
                    "skipped_incomplete": incomplete, "sentence_units": result.sentence_units})  # fmt: skip
         return
-    message = f"Imported {result.added:,} units from {path} ({result.duplicates:,} duplicates skipped)."
+    message = (f"Imported {plural(result.added, 'unit')} from {path} ({plural(result.duplicates, 'duplicate')} "
+               "skipped).")
     if result.sentence_units:
-        message += (f" Paragraph units gave {result.sentence_units:,} sentence pair"
-                    f"{'' if result.sentence_units == 1 else 's'} as units of their own.")  # fmt: skip
+        message += f" Paragraph units gave {plural(result.sentence_units, 'sentence pair')} as units of their own."
     if incomplete:
         message += (f" Skipped {incomplete:,} unit{'' if incomplete == 1 else 's'} without both Arabic and English "
                     "text.")  # fmt: skip
@@ -128,7 +129,7 @@ def export(file: str, fmt: str | None, as_json: bool, db: str | None) -> None:
     if as_json:
         click.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=2), err=file == "-")
         return
-    message = f"Exported {result.exported:,} units to {'stdout' if file == '-' else file}."
+    message = f"Exported {plural(result.exported, 'unit')} to {'stdout' if file == '-' else file}."
     if result.skipped:
         n = len(result.skipped)
         message += (f" Left out {n:,} unit{'' if n == 1 else 's'} that {result.format.upper()} cannot hold "
@@ -237,4 +238,4 @@ def stats(as_json: bool, db: str | None) -> None:
         return
     rows = [{"origin": origin, "units": count} for origin, count in result.by_origin.items()]
     echo_table(rows + [{"origin": "total", "units": result.units}], ["origin", "units"])
-    click.echo(f"Imported from {result.files:,} file{'' if result.files == 1 else 's'}.")
+    click.echo(f"Imported from {plural(result.files, 'file')}.")

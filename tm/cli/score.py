@@ -7,7 +7,16 @@ from typing import Any
 import click
 
 from . import cli
-from .common import check_output, db_option, echo_json, echo_table, existing_or_scratch, json_option, open_store
+from .common import (
+    check_output,
+    db_option,
+    echo_json,
+    echo_table,
+    existing_or_scratch,
+    json_option,
+    open_store,
+    plural,
+)
 
 TERMS_LIMIT = 10_000  # drafts above which term accuracy needs an explicit --glossary
 QA_LIMIT = 5_000  # segments above which the HTML report's QA needs --doc
@@ -121,7 +130,7 @@ def _html(store: Any, result: Any, doc: str | None, terms: list[Any], out: str) 
 
     docs = [d for d in store.documents() if not doc or d["name"] == result.doc]
     if sum(d["segments"] for d in docs) > QA_LIMIT:
-        note = (f"QA was not run over {len(docs)} documents (more than {QA_LIMIT:,} segments); "
+        note = (f"QA was not run over {plural(len(docs), 'document')} (more than {QA_LIMIT:,} segments); "
                 "pass --doc for one document's QA in the report, or run `tm qa DOC`.")
         write_html(out, result, None, qa_note=note)
         return
@@ -135,8 +144,8 @@ def _print_store(result: Any) -> None:
         click.echo(f"No draft ({', '.join(result.origins)}) of {scope} has a later human correction yet; "
                    "nothing to score.")
         return
-    click.echo(f"{total.drafts} drafts ({', '.join(result.origins)}) in {total.segments} segments of "
-               f"{scope}, scored against the latest human correction.\n")
+    click.echo(f"{plural(total.drafts, 'draft')} ({', '.join(result.origins)}) in "
+               f"{plural(total.segments, 'segment')} of {scope}, scored against the latest human correction.\n")
     _print_groups([total], "")
     if result.terms_note:
         click.echo(result.terms_note)
@@ -145,9 +154,9 @@ def _print_store(result: Any) -> None:
         _print_groups(result.groups, result.by)
     for c in result.comparisons:
         name = "Paired bootstrap resampling" if c.test == "bs" else "Approximate randomisation"
-        sample = f", a seeded sample of {c.segments}" if c.sampled else ""
+        sample = f", a seeded sample of {c.segments:,}" if c.sampled else ""
         click.echo(f"\n{name}: {c.a} vs {c.b} ({c.trials} trials, seed {c.seed}, "
-                   f"{c.shared} shared segments{sample})")
+                   f"{plural(c.shared, 'shared segment')}{sample})")
         rows = [{"metric": {"bleu": "BLEU", "chrf": "chrF", "ter": "TER"}[m.metric], "a": m.a, "b": m.b,
                  "diff": f"{m.b - m.a:+.1f}", "p": f"{m.p_value:.4f}{' *' if m.p_value < 0.05 else ''}"}
                 for m in c.metrics]
@@ -248,8 +257,8 @@ def qa(doc: str | None, src: str | None, hyp: str | None, glossaries: tuple[str,
             echo_table(rows, ["n", "check", "message"], headers=["#", "check", "finding"])
             click.echo("")
         found = len(report.findings)
-        terms_part = f", {report.terms_checked} glossary terms" if report.terms_checked else ""
-        click.echo(f"{found} problem{'s' if found != 1 else ''} in {report.segments} segments{terms_part}.")
+        terms_part = f", {plural(report.terms_checked, 'glossary term')}" if report.terms_checked else ""
+        click.echo(f"{plural(found, 'problem')} in {plural(report.segments, 'segment')}{terms_part}.")
         if note:
             click.echo(note)
     if report.findings and not exit_zero:

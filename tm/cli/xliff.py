@@ -7,7 +7,7 @@ from dataclasses import asdict
 import click
 
 from . import cli
-from .common import db_option, echo_json, json_option, open_store
+from .common import db_option, echo_json, json_option, open_store, plural
 
 
 @click.command("import-xliff")
@@ -57,9 +57,9 @@ def import_xliff_command(file: str, author: str | None, overwrite: bool, db: str
     names = ", ".join(result.documents) or "(no units)"
     overwritten = f" ({result.overwritten} over a later correction)" if result.overwritten else ""
     click.echo(
-        f"{names}: {result.updated} segment{'s' if result.updated != 1 else ''} updated{overwritten}, "
+        f"{names}: {plural(result.updated, 'segment')} updated{overwritten}, "
         f"{result.approved} approved, {result.unchanged} unchanged, {result.untranslated} without a target"
-        + (f", {result.unreviewed} unreviewed pre-fill{'s' if result.unreviewed != 1 else ''} not stored."
+        + (f", {plural(result.unreviewed, 'unreviewed pre-fill')} not stored."
            if result.unreviewed else ".")
     )
 
