@@ -14,6 +14,22 @@ holds.  The old path scanned the whole glossary, normalising every variant, for 
 the new one reads the glossary once.  Both run on copies of the same version-1 glossary (the shipped
 glossary's terms and frequent UN n-grams, bench/bench_terms.py) and must leave identical entries.
 
+English term checks (`--only terms`): a 10,000-term glossary (bench_terms.glossary: the political
+terms and frequent UN 1-3-grams) whose renderings are frequent English 1-3-grams of the same data,
+every third entry with a forbidden rendering and every fourth with an alternative.  The old path
+compiled every rendering it was asked about (an lru_cache of 8,192 patterns) and searched the
+accepted renderings of a term with forbidden ones before looking for those; the new one compiles
+only a rendering whose words, caseless, are all in the English (tm.terms).  Timed: the import's
+consistency check (rendering_conflict on every entry) and the publication check (every hit of
+the glossary in the Arabic, then term_found and forbidden_found on the English); the answers
+must be identical.
+
+Memory export and statistics (`--only export`, `--only stats`): a memory of real pairs (and
+perturbed copies past them, bench/corpus.py), a few imports and human units with authors and
+properties.  The old export built TMX units (properties, dates) for TSV and CSV too and checked
+each unit twice; the old statistics scanned the units twice.  The files written (TMX: but the
+header's date) and the figures must be identical.
+
 Data: real Arabic–English pairs of ../shared/data (UN v1.0, NTREX-128, FLORES-200; see
 bench/bench_score.py), cycled: the corrected segments have an MT-like damaged draft and the real
 English as correction; the uncorrected segments have the real English as their draft.
@@ -22,6 +38,9 @@ English as correction; the uncorrected segments have the real English as their d
                                                      # 2,000 glossary entries to re-key
     .venv/bin/python bench/bench_scale.py --quick    # 500 and 100,000; 500 entries
     .venv/bin/python bench/bench_scale.py --only rekey --entries 4000
+    .venv/bin/python bench/bench_scale.py --only terms             # 10,000 terms, 3,000 segments
+    .venv/bin/python bench/bench_scale.py --only export --units 1000000   # default 200,000 (--quick 20,000)
+    .venv/bin/python bench/bench_scale.py --only stats --units 1000000
 """
 
 from __future__ import annotations
@@ -219,19 +238,27 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true",
                         help="500 corrected and 100,000 uncorrected segments; 500 glossary entries")
-    parser.add_argument("--only", choices=["rebuild", "rekey"], help="run one of the two")
+    parser.add_argument("--only", choices=["rebuild", "rekey", "terms", "export", "stats"], help="run one section")
     parser.add_argument("--corrected", type=int, default=None)
     parser.add_argument("--uncorrected", type=int, default=None)
     parser.add_argument("--entries", type=int, default=None, help="glossary entries to re-key")
+    parser.add_argument("--terms", type=int, default=None, help="glossary terms for the English checks")
+    parser.add_argument("--segments", type=int, default=None, help="real pairs the English checks run on")
+    parser.add_argument("--units", type=int, default=None, help="memory units to export and count")
     args = parser.parse_args()
     corrected = args.corrected or (500 if args.quick else 2_000)
     uncorrected = args.uncorrected or (100_000 if args.quick else 1_000_000)
     ok = True
-    if args.only != "rebuild":
+    if args.only in (None, "rekey"):
         with tempfile.TemporaryDirectory() as tmp:
             ok = bench_rekey(tmp, args.entries or (500 if args.quick else 2_000))
-    if args.only != "rekey":
+    if args.only in (None, "rebuild"):
         ok = bench_rebuild(corrected, uncorrected) and ok
+    if args.only in (None, "terms"):
+        ok = bench_terms(args.terms or (2_000 if args.quick else 10_000),
+                         args.segments or (500 if args.quick else 3_000)) and ok
+    if args.only in (None, "export", "stats"):
+        ok = bench_memory(args.units or (20_000 if args.quick else 200_000), args.only) and ok
     if not ok:
         sys.exit(1)
 
@@ -256,6 +283,233 @@ def bench_rebuild(corrected: int, uncorrected: int) -> bool:
     print(f"peak RSS old/new: {old_mb / new_mb:.1f}x ({old_mb:,.0f} MB → {new_mb:,.0f} MB); "
           f"time old/new: {old_s / new_s:.2f}x")
     return same
+
+
+
+# -- English term checks --------------------------------------------------------------------------
+
+
+def _old_checks() -> tuple[Any, Any, Any, Any]:
+    """term_found, forbidden_found and same_rendering as they were (tm 861d50c): every rendering asked
+    about compiled (8,192 patterns cached), the accepted renderings searched before the forbidden ones."""
+    from functools import lru_cache
+
+    from tm.terms import Term, _en_pattern, _fold_en
+
+    @lru_cache(maxsize=8192)
+    def pattern(rendering: str) -> Any:
+        return _en_pattern.__wrapped__(rendering)  # the same pattern, built afresh
+
+    def spans(rendering: str, english: str) -> list[tuple[int, int]]:
+        p = pattern(rendering)
+        return [m.span() for m in p.finditer(_fold_en(english))] if p else []
+
+    def english_has(rendering: str, english: str) -> bool:
+        p = pattern(rendering)
+        return bool(p and p.search(_fold_en(english)))
+
+    def term_found(term: Any, english: str) -> bool:
+        return any(english_has(r, english) for r in (term.en, *term.alternatives))
+
+    def forbidden_found(term: Any, english: str) -> list[str]:
+        if not term.forbidden:
+            return []
+        accepted = [span for r in (term.en, *term.alternatives) for span in spans(r, english)]
+        return [r for r in term.forbidden
+                if any(not any(a <= s and e <= b for a, b in accepted) for s, e in spans(r, english))]
+
+    def same_rendering(accepted: str, forbidden: str) -> bool:
+        if accepted == forbidden:
+            return True
+        probe = Term(ar="-", en=accepted, forbidden=(forbidden,))
+        return english_has(accepted, forbidden) and not forbidden_found(probe, forbidden)
+
+    return term_found, forbidden_found, same_rendering, pattern.cache_clear
+
+
+def english_glossary(size: int, english: list[str]) -> list[Any]:
+    """*size* terms of bench_terms.glossary with frequent English 1-3-grams of *english* as renderings."""
+    import re
+    from collections import Counter
+
+    from bench_terms import glossary
+
+    from tm.terms import Term
+
+    grams: Counter[str] = Counter()
+    for line in english:
+        words = re.findall(r"[A-Za-z][\w'-]*", line)
+        for n in (1, 2, 3):
+            grams.update(" ".join(words[i:i + n]) for i in range(len(words) - n + 1) if len(words[i]) > 2)
+    pool = [g for g, _ in grams.most_common(3 * size)]
+    out = []
+    for i, t in enumerate(glossary(size)):
+        en = pool[(i * 7) % len(pool)]
+        alternatives = (pool[(i * 7 + 3) % len(pool)],) if i % 4 == 0 else ()
+        forbidden = (pool[(i * 7 + 5) % len(pool)],) if i % 3 == 0 else ()
+        if en.lower() in {x.lower() for x in alternatives + forbidden}:
+            alternatives = forbidden = ()
+        out.append(Term(t.ar, en, alternatives=alternatives, forbidden=forbidden))
+    return out
+
+
+def bench_terms(size: int, segments: int) -> bool:
+    import re
+
+    from tm.formats.termfile import rendering_conflict, same_rendering
+    from tm.terms import TermMatcher, _en_pattern, forbidden_found, term_found
+
+    pairs = load_pairs()[:segments]
+    terms = english_glossary(size, [en for _, en in pairs])
+    matcher = TermMatcher(terms)
+    hits = [matcher.find(ar) for ar, _ in pairs]
+    print(f"terms: {len(terms):,} terms, {len(pairs):,} real segments, {sum(map(len, hits)):,} hits", flush=True)
+    old_found, old_forbidden, old_same, old_clear = _old_checks()
+    answers, times = {}, {}
+    for which in ("old", "new"):
+        old_clear()
+        _en_pattern.cache_clear()
+        re.purge()
+        found_fn, forbidden_fn = (old_found, old_forbidden) if which == "old" else (term_found, forbidden_found)
+        same_fn = old_same if which == "old" else same_rendering
+        t0 = time.perf_counter()
+        conflicts = [any(same_fn(a, f) for f in t.forbidden for a in (t.en, *t.alternatives)) for t in terms]
+        t1 = time.perf_counter()
+        checks = [(found_fn(h.term, en), forbidden_fn(h.term, en))
+                  for found, (_, en) in zip(hits, pairs, strict=True) for h in found]
+        t2 = time.perf_counter()
+        # the English carrying every hit's required rendering: the pre-check lets all of them through
+        old_clear()
+        _en_pattern.cache_clear()
+        re.purge()
+        t3 = time.perf_counter()
+        present = [(found_fn(h.term, f"{en} ({'; '.join(x.term.en for x in found)})"),
+                    forbidden_fn(h.term, f"{en} ({'; '.join(x.term.en for x in found)})"))
+                   for found, (_, en) in zip(hits, pairs, strict=True) for h in found]
+        t4 = time.perf_counter()
+        answers[which] = (conflicts, checks, present)
+        times[which] = (t1 - t0, t2 - t1, t4 - t3)
+        print(f"  {which}: import check {t1 - t0:.2f} s, publication check {t2 - t1:.2f} s, "
+              f"with the renderings present {t4 - t3:.2f} s", flush=True)
+    same = answers["old"] == answers["new"]
+    assert [bool(rendering_conflict(t)) for t in terms] == answers["new"][0]
+    (oi, oc, op), (ni, nc, np) = times["old"], times["new"]
+    print(f"\nidentical answers: {'yes' if same else 'NO'} ({sum(f for f, _ in answers['new'][1]):,} renderings found, "
+          f"{sum(bool(b) for _, b in answers['new'][1]):,} forbidden)")
+    print(f"import check old/new: {oi / ni:.1f}x ({oi:.2f} s → {ni:.2f} s); "
+          f"publication check old/new: {oc / nc:.1f}x ({oc:.2f} s → {nc:.2f} s); "
+          f"renderings present old/new: {op / np:.2f}x ({op:.2f} s → {np:.2f} s)")
+    return same
+
+
+# -- memory export and statistics -----------------------------------------------------------------
+
+
+def old_export(store: Any, path: Path, fmt: str) -> tuple[int, list[tuple[int, str]]]:
+    """export_memory as it was (tm 861d50c): TMX units with properties for every format, each unit
+    checked by the export and again by the writer."""
+    from tm.formats import tabular, tmx
+    from tm.formats.tmx import TMUnit, tmx_date
+
+    skipped: list[tuple[int, str]] = []
+
+    def units() -> Any:  # iter_units_with_ids as it was: a date converted for every unit
+        import json
+
+        for unit_id, source, target, note, props, created, author, origin in store.db.conn.execute(
+                "SELECT id, source, target, note, props, created, author, origin FROM memory_units ORDER BY id"):
+            extra: dict[str, Any] = json.loads(props) if props else {}
+            extra.setdefault("creationdate", tmx_date(created))
+            if author:
+                extra.setdefault("creationid", author)
+            if origin == "human":
+                extra.setdefault("x-tm-origin", origin)
+            yield unit_id, TMUnit(source, target, 0, note, extra)
+
+    def writable() -> Any:
+        for unit_id, unit in units():
+            problem = tmx.unit_problem(unit) if fmt == "tmx" else tabular.unit_problem(unit.source, unit.target, fmt)
+            if problem:
+                skipped.append((unit_id, problem))
+            else:
+                yield unit
+
+    count = tmx.write_tmx(writable(), path) if fmt == "tmx" else tabular.write_tabular(writable(), path, kind=fmt)
+    return count, skipped
+
+
+def old_stats(store: Any) -> Any:
+    """memory.stats as it was (tm 861d50c): two scans."""
+    from tm.memory import MemoryStats
+
+    by_origin = dict(store.db.execute("SELECT origin, count(*) FROM memory_units GROUP BY origin ORDER BY origin"))
+    (files,) = store.db.execute("SELECT count(DISTINCT file) FROM memory_units").fetchone()
+    return MemoryStats(units=sum(by_origin.values()), by_origin=by_origin, files=files)
+
+
+def build_memory(db: Path, size: int) -> None:
+    """*size* memory units in 5 imports; every 50th a human unit with an author and a property."""
+    from corpus import memory_pairs
+
+    from tm.formats.tmx import TMUnit
+    from tm.memory import import_units
+    from tm.store import Store
+
+    pairs, _ = memory_pairs(size)
+    with Store.open(db) as store:
+        step = -(-len(pairs) // 5)
+        for k in range(0, len(pairs), step):
+            units = [TMUnit(src, tgt, 0, None, {"x-tm-origin": "human", "creationid": "desk", "x-bench": str(i)}
+                            if i % 50 == 0 else {})
+                     for i, (src, tgt) in enumerate(pairs[k:k + step], start=k)]
+            import_units(store, units, file=f"part{k // step}.tmx", author="bench")
+
+
+def bench_memory(size: int, only: str | None) -> bool:
+    from tm.memory import stats
+    from tm.memory_export import export_memory
+    from tm.store import Store
+
+    ok = True
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "memory.db"
+        t0 = time.perf_counter()
+        build_memory(db, size)
+        print(f"memory: {size:,} units ({time.perf_counter() - t0:.1f} s to build)", flush=True)
+        with Store.open(db) as store:
+            if only in (None, "export"):
+                for fmt in ("tsv", "csv", "tmx"):
+                    files, secs = {}, {}
+                    for which in ("old", "new"):
+                        path = Path(tmp) / f"{which}.{fmt}"
+                        t0 = time.perf_counter()
+                        if which == "old":
+                            count, _ = old_export(store, path, fmt)
+                        else:
+                            count = export_memory(store, path, fmt=fmt).exported
+                        secs[which] = time.perf_counter() - t0
+                        data = path.read_bytes()
+                        files[which] = b"\n".join(data.split(b"\n")[3:]) if fmt == "tmx" else data
+                        path.unlink()
+                    same = files["old"] == files["new"]
+                    ok = ok and same
+                    print(f"  export {fmt}: {count:,} units, old {secs['old']:.2f} s, new {secs['new']:.2f} s, "
+                          f"old/new {secs['old'] / secs['new']:.2f}x; identical file: {'yes' if same else 'NO'}",
+                          flush=True)
+            if only in (None, "stats"):
+                best = {}
+                for which, fn in (("old", old_stats), ("new", stats)):
+                    runs = []
+                    for _ in range(3):
+                        t0 = time.perf_counter()
+                        figures = fn(store)
+                        runs.append(time.perf_counter() - t0)
+                    best[which] = (min(runs), figures)
+                same = best["old"][1] == best["new"][1]
+                ok = ok and same
+                print(f"  stats: old {best['old'][0]:.2f} s, new {best['new'][0]:.2f} s (best of 3), "
+                      f"old/new {best['old'][0] / best['new'][0]:.2f}x; identical figures: {'yes' if same else 'NO'}")
+    return ok
 
 
 if __name__ == "__main__":

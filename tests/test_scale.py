@@ -249,3 +249,32 @@ def test_schema_2_rekeying_reads_the_glossary_once(tmp_path: Path, monkeypatch: 
     (variants,) = db.conn.execute("SELECT count(*) FROM glossary_entries, json_each(variants)").fetchone()
     _rekey_glossary_entries(db, entries)
     assert len(entries) > 20 and len(calls) == variants  # each variant once, not once per entry re-keyed
+
+
+# -- English term checks with a large glossary: the pre-check must change no answer ---------------
+
+
+def test_glossary_check_of_the_sample_article_is_the_same_without_the_english_pre_check(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The shipped glossary plus renderings made to be found and forbidden in the article's English:
+    tm glossary check's report, and the import's consistency check, with and without the pre-check
+    (without it, every rendering asked about is compiled and searched, as before)."""
+    from tm import terms, termcheck
+    from tm.formats.termfile import read_terms_file, rendering_conflict
+
+    records = read_terms_file(Path(__file__).resolve().parents[1] / "glossaries" / "political.tsv")
+    words = sorted({w for line in REFS for w in line.split() if w.isalpha() and len(w) > 3})
+    glossary = [terms.Term(r.ar, r.en, alternatives=tuple(r.alternatives),
+                           forbidden=(*r.forbidden, words[i % len(words)], words[(i * 7) % len(words)].upper()))
+                for i, r in enumerate(records)]
+    pairs = list(zip(SOURCES, REFS, strict=True))
+
+    def run() -> tuple[object, list[str | None]]:
+        terms._en_pattern.cache_clear()
+        return termcheck.check(pairs, glossary).as_json(), [rendering_conflict(t) for t in glossary]
+
+    new = run()
+    monkeypatch.setattr(terms, "_may_have", lambda rendering, english: True)
+    assert run() == new
+    report = new[0]
+    assert isinstance(report, dict) and report["terms_checked"] > 50 and report["forbidden"] > 0
