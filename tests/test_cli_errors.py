@@ -3,6 +3,7 @@ and a database left as it was."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sqlite3
@@ -468,3 +469,39 @@ def test_interrupt_while_another_program_imports_tm() -> None:
     code = STARTUP.format(program="-c", module="click")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode in (1, -signal.SIGINT) and result.stderr.rstrip().endswith("KeyboardInterrupt")
+
+
+def test_interrupt_after_the_import_was_stored(db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tm.store import Store
+
+    close = Store.close
+
+    def interrupted(self: Store) -> None:  # Ctrl-C as the database is closed after the commit
+        close(self)
+        raise KeyboardInterrupt
+
+    units = tmp_path / "units.tsv"
+    units.write_text("السلام عليكم\tPeace be upon you\n", encoding="utf-8")
+    monkeypatch.setattr(Store, "close", interrupted)
+    result = run("memory", "import", str(units), "--db", str(db))
+    monkeypatch.setattr(Store, "close", close)
+    assert result.exit_code == 130
+    assert result.output == ("Interrupted after the changes were saved to the database; nothing half-written was "
+                             "kept.\n")  # fmt: skip
+    assert json.loads(run("memory", "stats", "--json", "--db", str(db)).output)["by_origin"]["import"] == 1
+
+
+def test_interrupt_before_anything_was_stored(db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import tm.memory
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    units = tmp_path / "units.tsv"
+    units.write_text("السلام عليكم\tPeace be upon you\n", encoding="utf-8")
+    before = dump(db)
+    monkeypatch.setattr(tm.memory, "import_units", interrupted)
+    result = run("memory", "import", str(units), "--db", str(db))
+    assert result.exit_code == 130
+    assert result.output == "Interrupted; nothing half-written was kept.\n"
+    assert dump(db) == before

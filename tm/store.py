@@ -50,6 +50,10 @@ def _explicit(path: str | os.PathLike[str] | None) -> bool:
     return path is not None or bool(os.environ.get("TM_DB"))
 
 
+#: Commits made by this process (read by the CLI to tell what an interruption left).
+commits = 0
+
+
 def now() -> str:
     """The current UTC time as ISO 8601 with seconds."""
     return datetime.now(UTC).isoformat(timespec="seconds")
@@ -236,6 +240,8 @@ class Store:
             conn.execute("ROLLBACK")
             raise
         conn.execute("COMMIT")
+        global commits
+        commits += 1
 
     # -- damage checks -----------------------------------------------------------------
     #

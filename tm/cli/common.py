@@ -183,6 +183,12 @@ def _cell(value: Any) -> str:
     return str(value).replace("\n", " ")
 
 
+def _commits() -> int:
+    """How many write transactions this process has committed (0 before :mod:`tm.store` is loaded)."""
+    store = sys.modules.get("tm.store")
+    return int(getattr(store, "commits", 0))
+
+
 class CannotCheck(click.ClickException):
     """An error of a command whose exit 1 means 'problems found' (see :class:`TMGroup`)."""
 
@@ -231,6 +237,7 @@ class TMGroup(click.Group):
             raise
 
     def _invoke(self, ctx: click.Context) -> Any:
+        commits = _commits()
         try:
             return super().invoke(ctx)
         except TMError as exc:
@@ -253,10 +260,10 @@ class TMGroup(click.Group):
                 f"A number given is too large ({exc}); give a document id or segment index that exists (`tm docs`)."
             ) from None
         except KeyboardInterrupt:
-            self._interrupted()
+            self._interrupted(_commits() > commits)
         except RuntimeError as exc:  # a Ctrl-C while a lazy import built a class arrives wrapped
             if isinstance(exc.__cause__, KeyboardInterrupt):
-                self._interrupted()
+                self._interrupted(_commits() > commits)
             raise
         except OSError as exc:
             if exc.errno == errno.EPIPE:
@@ -266,6 +273,10 @@ class TMGroup(click.Group):
                                        "and the free disk space.") from None
 
     @staticmethod
-    def _interrupted() -> None:
-        click.echo("Interrupted; nothing half-written was kept.", err=True)
+    def _interrupted(saved: bool) -> None:
+        if saved:  # the Ctrl-C came after a commit (an import stored, then interrupted while it reported)
+            click.echo("Interrupted after the changes were saved to the database; nothing half-written was kept.",
+                       err=True)  # fmt: skip
+        else:
+            click.echo("Interrupted; nothing half-written was kept.", err=True)
         sys.exit(130)
