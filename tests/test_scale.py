@@ -259,7 +259,7 @@ def test_glossary_check_of_the_sample_article_is_the_same_without_the_english_pr
     """The shipped glossary plus renderings made to be found and forbidden in the article's English:
     tm glossary check's report, and the import's consistency check, with and without the pre-check
     (without it, every rendering asked about is compiled and searched, as before)."""
-    from tm import terms, termcheck
+    from tm import termcheck, terms
     from tm.formats.termfile import read_terms_file, rendering_conflict
 
     records = read_terms_file(Path(__file__).resolve().parents[1] / "glossaries" / "political.tsv")
