@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import sqlite3
 import stat
 import subprocess
@@ -438,37 +437,6 @@ def test_default_database_directories_are_made(tmp_path: Path, monkeypatch: pyte
     assert run("memory", "import", str(units)).exit_code == 0
     assert (tmp_path / "new" / "data" / "tm" / "tm.db").is_file()
 
-
-STARTUP = """
-import importlib.metadata, sys
-sys.argv[0] = {program!r}
-
-
-class Interrupt:  # Ctrl-C while {module} is being imported
-    def find_spec(self, name, path=None, target=None):
-        if name == {module!r}:
-            raise KeyboardInterrupt
-        return None
-
-
-sys.meta_path.insert(0, Interrupt())
-(entry,) = importlib.metadata.entry_points(group="console_scripts", name="tm")
-sys.exit(entry.load()(["docs"]))
-"""
-
-
-@pytest.mark.parametrize("module", ["tm.normalize", "click", "tm.cli.common", "tm.cli.score"])
-def test_interrupt_while_tm_starts(module: str) -> None:
-    code = STARTUP.format(program="/usr/local/bin/tm", module=module)
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert result.returncode == 130, result.stderr
-    assert result.stderr == "Interrupted.\n"
-
-
-def test_interrupt_while_another_program_imports_tm() -> None:
-    code = STARTUP.format(program="-c", module="click")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert result.returncode in (1, -signal.SIGINT) and result.stderr.rstrip().endswith("KeyboardInterrupt")
 
 
 def test_interrupt_after_the_import_was_stored(db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

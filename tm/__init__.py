@@ -11,53 +11,38 @@ The public API, imported lazily so that ``import tm`` (and ``tm --help``) stays 
 
 from __future__ import annotations
 
-import sys
+from importlib import import_module
+from typing import Any
+
+_API = {
+    "TMError": "tm.errors",
+    "normalize": "tm.normalize",
+    "split": "tm.segment",
+    "join": "tm.segment",
+    "Store": "tm.store",
+    "read_source": "tm.workflow",
+    "read_source_file": "tm.workflow",
+    "correct_segment": "tm.workflow",
+    "translate_document": "tm.translate",
+    "get_engine": "tm.engines",
+    "Memory": "tm.memory",
+    "import_units": "tm.memory",
+    "Term": "tm.terms",
+    "TermMatcher": "tm.terms",
+    "load_terms": "tm.glossary",
+    "score_files": "tm.filescore",
+    "score_store": "tm.score",
+}
+
+__all__ = sorted(_API)
 
 
-def _interrupted_at_start() -> None:
-    """A Ctrl-C while the ``tm`` command (or ``python -m tm``) is still loading: one line and exit 130, as a
-    Ctrl-C during a command gives, not a traceback.  In another program importing tm it stays a
-    KeyboardInterrupt."""
-    program = sys.argv[0].replace("\\", "/").rsplit("/", 1)[-1] if sys.argv else ""
-    if program not in {"tm", "tm.exe", "-m", "__main__.py"}:
-        raise  # noqa: PLE0704 - called in an except clause: re-raises the KeyboardInterrupt
-    sys.stderr.write("Interrupted.\n")
-    raise SystemExit(130) from None
+def __getattr__(name: str) -> Any:
+    if name in _API:
+        return getattr(import_module(_API[name]), name)
+    raise AttributeError(f"module 'tm' has no attribute {name!r}")
 
 
-try:  # this runs first as `tm` starts
-    from importlib import import_module
-    from typing import Any
-
-    _API = {
-        "TMError": "tm.errors",
-        "normalize": "tm.normalize",
-        "split": "tm.segment",
-        "join": "tm.segment",
-        "Store": "tm.store",
-        "read_source": "tm.workflow",
-        "read_source_file": "tm.workflow",
-        "correct_segment": "tm.workflow",
-        "translate_document": "tm.translate",
-        "get_engine": "tm.engines",
-        "Memory": "tm.memory",
-        "import_units": "tm.memory",
-        "Term": "tm.terms",
-        "TermMatcher": "tm.terms",
-        "load_terms": "tm.glossary",
-        "score_files": "tm.filescore",
-        "score_store": "tm.score",
-    }
-
-    __all__ = sorted(_API)
-
-    def __getattr__(name: str) -> Any:
-        if name in _API:
-            return getattr(import_module(_API[name]), name)
-        raise AttributeError(f"module 'tm' has no attribute {name!r}")
-
-    # The function shares its name with its (light) module, which the import system would otherwise bind
-    # here once anything imports it: bound now, ``tm.normalize`` stays the function.
-    from .normalize import normalize as normalize
-except KeyboardInterrupt:
-    _interrupted_at_start()
+# The function shares its name with its (light) module, which the import system would otherwise bind
+# here once anything imports it: bound now, ``tm.normalize`` stays the function.
+from .normalize import normalize as normalize  # noqa: E402
