@@ -71,7 +71,7 @@ def test_file_mode(tmp_path: Path) -> None:
     ("hyp", "ref", "message"),
     [
         ("nope.txt", "r.txt", "Error: No such file: "),
-        ("short.txt", "r.txt", "has 1 lines but"),
+        ("short.txt", "r.txt", "has 1 line but"),
         ("empty.txt", "r.txt", "is empty"),
         ("cp1256.txt", "r.txt", "is not UTF-8"),
         ("h.txt", None, "needs both --hyp FILE and at least one --ref FILE"),

@@ -143,7 +143,7 @@ def test_read_lines_reads_as_sacrebleu(tmp_path: Path) -> None:
         ("h", "missing.txt", "No such file: "),
         ("empty", "r", "is empty"),
         ("latin1", "r", "is not UTF-8 (invalid byte at offset 1)"),
-        ("short", "r", "has 1 lines but"),
+        ("short", "r", "has 1 line but"),
         ("dir", "r", "is a directory"),
     ],
     ids=["missing-hyp", "missing-ref", "empty", "not-utf8", "line-counts", "directory"],

@@ -97,7 +97,11 @@ def score_files(hypothesis: str | Path, references: Sequence[str | Path]) -> Fil
     for path, lines in zip(references, refs, strict=True):
         if len(lines) != len(hyps):
             raise InputError(
-                f"{hypothesis} has {len(hyps)} lines but {path} has {len(lines)}; "
+                f"{hypothesis} has {_lines(len(hyps))} but {path} has {len(lines)}; "
                 "the files must be line-aligned."
             )
     return score_lines(hyps, refs)
+
+
+def _lines(n: int) -> str:
+    return f"{n} line{'' if n == 1 else 's'}"

@@ -214,7 +214,8 @@ def check_files(source: str, target: str, terms: Sequence[Term] = ()) -> QARepor
     src, tgt = read_lines(source), read_lines(target)
     if len(src) != len(tgt):
         raise InputError(
-            f"{source} has {len(src)} lines but {target} has {len(tgt)}; the files must be line-aligned."
+            f"{source} has {len(src)} line{'' if len(src) == 1 else 's'} but {target} has {len(tgt)}; "
+            "the files must be line-aligned."
         )
     return check_pairs(((i, s, t) for i, (s, t) in enumerate(zip(src, tgt, strict=True), start=1)), terms)
 

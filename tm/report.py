@@ -160,7 +160,8 @@ def _qa(qa: QAReport | None, note: str | None) -> str:
     empty = len(qa.findings) - len(shown)
     counts = ", ".join(f"{k}: {v}" for k, v in qa.counts().items() if v and k != "empty") or "none"
     untranslated = f" {empty} segment{'s' if empty != 1 else ''} not translated yet (not listed)." if empty else ""
-    head = what + (f"<p>{qa.segments} segments checked; findings {escape(counts)}.{untranslated}"
+    checked = f"{qa.segments} segment{'' if qa.segments == 1 else 's'} checked"
+    head = what + (f"<p>{checked}; findings {escape(counts)}.{untranslated}"
                    f"{' ' + escape(qa.terms_note) if qa.terms_note else ''}</p>")
     if not shown:
         return head + "<p class=ok>No problems found in the translated segments.</p>"
