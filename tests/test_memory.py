@@ -553,3 +553,19 @@ def test_stats_are_the_two_scans_figures_in_one_scan(store: Store, rows: list[tu
     assert got == _old_stats(store)
     assert list(got.by_origin) == sorted(got.by_origin) and got.units == len(rows)
     assert len([s for s in statements if "memory_units" in s]) == 1
+
+
+def test_a_tmx_export_checks_each_unit_once(store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tm.formats import tmx
+
+    _awkward_memory(store)
+    checked: list[str] = []
+    real = tmx.unit_problem
+
+    def counted(unit: tmx.TMUnit) -> str | None:
+        checked.append(unit.source)
+        return real(unit)
+
+    monkeypatch.setattr(tmx, "unit_problem", counted)
+    result = export_memory(store, tmp_path / "out.tmx")
+    assert len(checked) == _count(store) == result.exported + len(result.skipped)

@@ -103,7 +103,7 @@ def export_memory(store: Store, path: str | Path | IO[bytes], *, fmt: str | None
                 else:
                     yield unit
 
-        count = tmx.write_tmx(writable(), path)
+        count = tmx.write_tmx(writable(), path, checked=True)
     else:
 
         def pairs() -> Iterator[tuple[str, str]]:  # no TMX properties; each pair checked once, here

@@ -335,11 +335,14 @@ def write_tmx(
     src_lang: str = "ar",
     tgt_lang: str = "en",
     tool: str = "tm",
+    checked: bool = False,
 ) -> int:
     """Write *units* as TMX 1.4 to *path* (a file, replaced only when complete, or a binary stream).
 
     Returns the number of units written; :class:`InputError` if a text holds a
     character XML cannot represent (control characters other than tab and newlines).
+    *checked*: the caller has already left out every unit :func:`unit_problem` refuses
+    (``tm memory export`` does), so none is checked again.
     """
     header = etree.Element("header", {
         "creationtool": tool, "creationtoolversion": tool_version(), "datatype": "plaintext",
@@ -351,7 +354,8 @@ def write_tmx(
         fh.write(b'<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4">\n')
         fh.write(etree.tostring(header, encoding="UTF-8", xml_declaration=False) + b"\n<body>\n")
         for count, unit in enumerate(units, start=1):
-            _check_unit(unit, count)
+            if not checked:
+                _check_unit(unit, count)
             fh.write(etree.tostring(_tu(unit, src_lang, tgt_lang), encoding="UTF-8", xml_declaration=False))
         fh.write(b"</body>\n</tmx>\n")
     return count
