@@ -41,7 +41,6 @@ all-capitals acronym ("US", "UN") is matched case-sensitively, so "US" is not fo
 
 from __future__ import annotations
 
-import _sre
 import re
 import unicodedata
 from bisect import bisect_right
@@ -49,7 +48,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
-from re._casefix import _EXTRA_CASES
 
 import ahocorasick
 
@@ -381,6 +379,12 @@ def _en_pattern(rendering: str) -> re.Pattern[str] | None:
 # acronym's match is an exact one, so it too).  The pre-check never rejects a real match; it may
 # let a non-match through, which the pattern then rejects.
 
+try:  # re's own case tables (CPython 3.11+); without them there is no pre-check, only the patterns
+    from _sre import unicode_tolower as _tolower
+    from re._casefix import _EXTRA_CASES
+except ImportError:  # pragma: no cover
+    _tolower, _EXTRA_CASES = None, {}
+
 _CASE_CLASS = {low: min(low, *others) for low, others in _EXTRA_CASES.items()}
 
 
@@ -389,7 +393,7 @@ class _CaselessTable(dict[int, str]):
     characters that re.IGNORECASE reads as the same letter (the lowest code point)."""
 
     def __missing__(self, code: int) -> str:
-        low = _sre.unicode_tolower(code)
+        low = _tolower(code)  # type: ignore[misc]
         out = chr(_CASE_CLASS.get(low, low))
         self[code] = out
         return out
@@ -414,6 +418,8 @@ def _en_needles(rendering: str) -> tuple[str, ...]:
 
 def _may_have(rendering: str, english: str) -> bool:
     """False only when *rendering* cannot be in *english*: a word of it is missing (see above)."""
+    if _tolower is None:
+        return True
     text = _caseless(_fold_en(english))
     return all(needle in text for needle in _en_needles(rendering))
 
