@@ -87,8 +87,7 @@ def import_(file: str | None, ar_path: str | None, en_path: str | None, author: 
     if result.sentence_units:
         message += f" Paragraph units gave {plural(result.sentence_units, 'sentence pair')} as units of their own."
     if incomplete:
-        message += (f" Skipped {incomplete:,} unit{'' if incomplete == 1 else 's'} without both Arabic and English "
-                    "text.")  # fmt: skip
+        message += f" Skipped {plural(incomplete, 'unit')} without both Arabic and English text."
     click.echo(message)
 
 
@@ -132,7 +131,7 @@ def export(file: str, fmt: str | None, as_json: bool, db: str | None) -> None:
     message = f"Exported {plural(result.exported, 'unit')} to {'stdout' if file == '-' else file}."
     if result.skipped:
         n = len(result.skipped)
-        message += (f" Left out {n:,} unit{'' if n == 1 else 's'} that {result.format.upper()} cannot hold "
+        message += (f" Left out {plural(n, 'unit')} that {result.format.upper()} cannot hold "
                     f"(`--json` lists {'it' if n == 1 else 'them'}): {result.skipped[0].reason}"
                     + (" and others." if n > 1 else "."))  # fmt: skip
     click.echo(message, err=file == "-")
