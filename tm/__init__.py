@@ -23,6 +23,8 @@ _API = {
     "read_source": "tm.workflow",
     "read_source_file": "tm.workflow",
     "correct_segment": "tm.workflow",
+    "rename_document": "tm.documents",
+    "delete_document": "tm.documents",
     "translate_document": "tm.translate",
     "get_engine": "tm.engines",
     "Memory": "tm.memory",

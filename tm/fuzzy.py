@@ -171,6 +171,28 @@ def compact(conn: sqlite3.Connection, tokens: Iterable[str]) -> None:
         )
 
 
+def remove_units(conn: sqlite3.Connection, units: Sequence[tuple[int, Sequence[str]]]) -> None:
+    """Take the units (id, words of its key) out of the index inside *conn*'s transaction (the units
+    themselves are deleted by the caller): each word's chunks are rewritten without them."""
+    by_word: dict[str, set[int]] = {}
+    for unit_id, unit_words in units:
+        for w in unit_words:
+            by_word.setdefault(w, set()).add(unit_id)
+    for token, ids in by_word.items():
+        gone = np.array(sorted(ids), dtype=np.int64)
+        rows = conn.execute("SELECT rowid, ids FROM memory_postings WHERE token = ?", (token,)).fetchall()
+        for rowid, blob in rows:
+            posting = np.frombuffer(blob, dtype="<i8")
+            kept = posting[~np.isin(posting >> LEN_BITS, gone)]
+            if len(kept) == len(posting):
+                continue
+            if len(kept):
+                conn.execute("UPDATE memory_postings SET start = ?, ids = ? WHERE rowid = ?",
+                             (int(kept[0] >> LEN_BITS), kept.astype("<i8").tobytes(), rowid))
+            else:
+                conn.execute("DELETE FROM memory_postings WHERE rowid = ?", (rowid,))
+
+
 def rebuild(conn: sqlite3.Connection) -> int:
     """Rebuild the whole index from ``memory_units`` inside *conn*'s transaction; return the units indexed."""
     conn.execute("DELETE FROM memory_postings")

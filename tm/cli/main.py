@@ -131,6 +131,10 @@ def translate(file: str, out: str | None, fmt: str, engine: str | None, model: s
     check_output(out, db=db, inputs=[file])
     if name is not None and not name.strip():
         raise click.ClickException("The document name given with --name is empty; give a name, or leave --name out.")
+    if name is not None:
+        from ..documents import check_name
+
+        check_name(name)
     if file == "-":
         source = read_source(stdin_bytes(), name=name or "stdin")
     else:
