@@ -161,54 +161,90 @@ def translate_document(
     The document takes *source*'s name, made unique with a ``-2``, ``-3``… suffix, or with
     *exact_name* exactly that name (:class:`~tm.errors.InputError` if it is taken).
     """
-    prefix, pieces = split(source.text)
-    sources = [p.text for p in pieces]
-    results = [
-        SegmentResult(index=i, source=p.text, sep=p.sep, paragraph=p.paragraph, target=None, origin=None)
-        for i, p in enumerate(pieces, start=1)
-    ]
+    return translate_documents(store, [source], engine=engine, terms=terms, use_memory=use_memory,
+                               fuzzy_threshold=fuzzy_threshold, enforce_terms=enforce_terms, author=author,
+                               progress=progress, exact_name=exact_name)[0]
 
+
+def translate_documents(
+    store: Store,
+    sources: Sequence[SourceText],
+    *,
+    engine: Engine | None,
+    terms: Sequence[Term] = (),
+    use_memory: bool = True,
+    fuzzy_threshold: float = DEFAULT_FUZZY_THRESHOLD,
+    enforce_terms: bool = True,
+    author: str | None = None,
+    progress: Callable[[int], None] | None = None,
+    exact_name: bool = False,
+) -> list[TranslationResult]:
+    """Translate several documents as :func:`translate_document` does one, in the order given.
+
+    The engine drafts the segments of all of them together (its batches are sorted by length
+    across the documents), and all are stored in one transaction once every draft is ready:
+    all the documents or, on any error, none.
+    """
     matcher = TermMatcher(terms) if terms else None
-    hits: list[list[TermHit]] = matcher.find_many(sources) if matcher else [[] for _ in sources]
-
+    memory = None
     if use_memory:
         from .memory import Memory
 
-        for res, found in zip(results, Memory(store).lookup(sources, threshold=fuzzy_threshold), strict=True):
-            if found is None or (found.score < 100 and not ARABIC_LETTER.search(res.source)):
-                continue  # a URL or byline is copied: a near one (3XyZ or 3xyz) would be another's
-            res.target = _one_line(found.target)
-            res.origin = "tm-exact" if found.kind == "exact" else "tm-fuzzy"
-            res.match = found.score
-            res.details["memory_unit"] = found.unit_id
-            res.details["memory_origin"] = found.origin
-            if found.numbers:
-                res.details["numbers"] = [list(pair) for pair in found.numbers]
-            if found.number_warnings:
-                res.details["number_warnings"] = list(found.number_warnings)
-            if progress:
-                progress(1)
-
-    todo = _copy([r for r in results if r.target is None], progress)
+        memory = Memory(store)
+    docs = []
+    todo: list[tuple[SegmentResult, list[TermHit]]] = []
+    for source in sources:
+        prefix, pieces = split(source.text)
+        texts = [p.text for p in pieces]
+        results = [
+            SegmentResult(index=i, source=p.text, sep=p.sep, paragraph=p.paragraph, target=None, origin=None)
+            for i, p in enumerate(pieces, start=1)
+        ]
+        hits: list[list[TermHit]] = matcher.find_many(texts) if matcher else [[] for _ in texts]
+        if memory is not None:
+            _reuse(results, memory.lookup(texts, threshold=fuzzy_threshold), progress)
+        todo += [(r, hits[r.index - 1]) for r in _copy([r for r in results if r.target is None], progress)]
+        docs.append((source, prefix, pieces, results, hits))
     if engine is not None and todo:
-        _draft(engine, todo, hits, enforce_terms=enforce_terms, progress=progress)
-    for res in results:
-        res.terms = term_report(hits[res.index - 1], res.target)
-
+        _draft(engine, todo, enforce_terms=enforce_terms, progress=progress)
+    for _, _, _, results, hits in docs:
+        for res in results:
+            res.terms = term_report(hits[res.index - 1], res.target)
     author = author or current_user()
+    out = []
     with store.transaction() as conn:
-        document, stored = store.add_document(
-            conn,
-            name=source.name,
-            path=source.path,
-            sha256=source.sha256,
-            prefix=prefix,
-            segments=[(p.text, p.sep, p.paragraph) for p in pieces],
-            author=author,
-            exact_name=exact_name,
-        )
-        _store(store, conn, results, [seg.id for seg in stored], author)
-    return TranslationResult(document, prefix, results)
+        for source, prefix, pieces, results, _ in docs:
+            document, stored = store.add_document(
+                conn,
+                name=source.name,
+                path=source.path,
+                sha256=source.sha256,
+                prefix=prefix,
+                segments=[(p.text, p.sep, p.paragraph) for p in pieces],
+                author=author,
+                exact_name=exact_name,
+            )
+            _store(store, conn, results, [seg.id for seg in stored], author)
+            out.append(TranslationResult(document, prefix, results))
+    return out
+
+
+def _reuse(results: list[SegmentResult], found: Sequence[Any], progress: Callable[[int], None] | None) -> None:
+    """Take the memory's matches (*found*, one or None per result) as the drafts of *results*."""
+    for res, match in zip(results, found, strict=True):
+        if match is None or (match.score < 100 and not ARABIC_LETTER.search(res.source)):
+            continue  # a URL or byline is copied: a near one (3XyZ or 3xyz) would be another's
+        res.target = _one_line(match.target)
+        res.origin = "tm-exact" if match.kind == "exact" else "tm-fuzzy"
+        res.match = match.score
+        res.details["memory_unit"] = match.unit_id
+        res.details["memory_origin"] = match.origin
+        if match.numbers:
+            res.details["numbers"] = [list(pair) for pair in match.numbers]
+        if match.number_warnings:
+            res.details["number_warnings"] = list(match.number_warnings)
+        if progress:
+            progress(1)
 
 
 def redraft_document(
@@ -238,7 +274,7 @@ def redraft_document(
     hits: list[list[TermHit]] = matcher.find_many(sources) if matcher else [[] for _ in sources]
     todo = _copy(results, progress)
     if todo:
-        _draft(engine, todo, hits, enforce_terms=enforce_terms, progress=progress)
+        _draft(engine, [(r, hits[r.index - 1]) for r in todo], enforce_terms=enforce_terms, progress=progress)
     for res in results:
         res.terms = term_report(hits[res.index - 1], res.target)
     author = author or current_user()
@@ -270,16 +306,17 @@ def _copy(todo: list[SegmentResult], progress: Callable[[int], None] | None) -> 
     return rest
 
 
-def _draft(engine: Engine, todo: list[SegmentResult], hits: list[list[TermHit]], *, enforce_terms: bool,
+def _draft(engine: Engine, todo: list[tuple[SegmentResult, list[TermHit]]], *, enforce_terms: bool,
            progress: Callable[[int], None] | None) -> None:
-    """Fill *todo* with *engine*'s drafts (glossary terms of *hits* enforced unless told not to)."""
+    """Fill each result of *todo* with *engine*'s draft (the glossary terms of its hits enforced unless
+    told not to), in one call of the engine."""
     from .engines.split import translate_in_pieces
 
-    requests = [Request(r.source, _constraints(hits[r.index - 1]) if enforce_terms else ()) for r in todo]
-    places = [_places(hits[r.index - 1], q.terms) for r, q in zip(todo, requests, strict=True)]
+    requests = [Request(r.source, _constraints(h) if enforce_terms else ()) for r, h in todo]
+    places = [_places(h, q.terms) for (_, h), q in zip(todo, requests, strict=True)]
     # segments too long for the model are drafted in pieces, never cut inside a term
     done = translate_in_pieces(engine, requests, spans=places, progress=progress)
-    for res, draft, pieces in zip(todo, done.drafts, done.counts, strict=True):
+    for (res, _), draft, pieces in zip(todo, done.drafts, done.counts, strict=True):
         res.target = _one_line(draft.text)
         res.origin = "mt"
         res.engine = engine.name

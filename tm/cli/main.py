@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import click
@@ -76,6 +77,10 @@ def _emit(result: Any, fmt: str, out: str | None, what: str) -> None:
         _write(_lines([s.as_json(result.document.name) for s in result.segments]), out)
     else:
         _write(result.english, out)
+    _summary(result, what)
+
+
+def _summary(result: Any, what: str) -> None:
     counts = ", ".join(f"{v} {k}" for k, v in sorted(result.counts().items()))
     click.echo(f"{what} {result.document.name!r}: {plural(len(result.segments), 'segment')} ({counts}).", err=True)
 
@@ -96,51 +101,63 @@ def _translate_engine(name: str, model: str | None, **options: Any) -> Any:
                                     "only).") from None
 
 @cli.command()
-@click.argument("file", type=click.Path(allow_dash=True))
+@click.argument("files", nargs=-1, required=True, type=click.Path(allow_dash=True), metavar="FILE...")
 @_output_options
+@click.option("--output-dir", type=click.Path(file_okay=False), default=None,
+              help="Write each document's English to DIR/NAME.en.txt (NAME.jsonl with --format jsonl), NAME being "
+                   "the stored document's name; made if missing. Needed for text output of several files.")
 @_mt_options
 @click.option("--no-memory", is_flag=True, help="Do not reuse the translation memory.")
 @click.option("--fuzzy-threshold", type=Percent(), default=75.0, show_default=True,
               help="Lowest fuzzy match (percent) reused as a draft; exact matches (the same text up to "
               "tashkeel, hamza forms and digits) are reused whatever it is, so 99 or 100 turns fuzzy reuse off.")
-@click.option("--name", default=None, help="Document name; an error if taken or a number [default: the file "
-              "name without .txt and .ar, with -2, -3… added if taken, doc- before a number].")
+@click.option("--name", default=None, help="Document name (one FILE only); an error if taken or a number "
+              "[default: the file name without .txt and .ar, with -2, -3… added if taken, doc- before a number].")
 @click.option("--author", default=None, help="Who ran it [default: $TM_AUTHOR or the login name].")
 @db_option
-def translate(file: str, out: str | None, fmt: str, engine: str | None, model: str | None, batch_size: int,
-              beam: int, device: str | None, glossaries: tuple[str, ...], no_glossary: bool, no_enforce: bool,
-              no_memory: bool, fuzzy_threshold: float, name: str | None, author: str | None,
-              db: str | None) -> None:
-    """Translate an Arabic article (FILE, or - for stdin) into an English draft.
+def translate(files: tuple[str, ...], out: str | None, fmt: str, output_dir: str | None, engine: str | None,
+              model: str | None, batch_size: int, beam: int, device: str | None, glossaries: tuple[str, ...],
+              no_glossary: bool, no_enforce: bool, no_memory: bool, fuzzy_threshold: float, name: str | None,
+              author: str | None, db: str | None) -> None:
+    """Translate Arabic articles (FILE..., or - for stdin) into English drafts.
 
     Each segment is taken from the translation memory when a human translation of it
     (or of a close enough segment) exists, else drafted by the MT model with the
     glossary's terms enforced. The document, its segments and every draft are stored,
     so corrections can be added later with `tm correct` or `tm import-xliff`.
 
+    Several files are read and checked first, drafted together (the model is loaded
+    once and batches span the files) and stored in one transaction: all or none.
+    Their English goes to --output-dir, or with --format jsonl to one stream whose
+    rows name their document.
+
     \b
     Example:
         tm translate article.ar.txt -o article.en.txt
         tm translate article.ar.txt --format jsonl --model ./opus-mt-ar-en
+        tm translate inbox/*.ar.txt --output-dir drafts/
         cat article.ar.txt | tm translate - --engine none --format jsonl
     """
     from ..engines import default_engine_name
-    from ..translate import translate_document
+    from ..translate import translate_documents
     from ..workflow import read_source, read_source_file
 
-    check_output(out, db=db, inputs=[file])
+    _check_files(files, out=out, fmt=fmt, output_dir=output_dir, name=name)
+    check_output(out, db=db, inputs=files)
     if name is not None and not name.strip():
         raise click.ClickException("The document name given with --name is empty; give a name, or leave --name out.")
     if name is not None:
         from ..documents import check_name
 
         check_name(name)
-    if file == "-":
-        source = read_source(stdin_bytes(), name=name or "stdin")
+    if files == ("-",):
+        sources = [read_source(stdin_bytes(), name=name or "stdin")]
     else:
-        source = read_source_file(file)
+        sources = [read_source_file(file) for file in files]
     if name:
-        source = type(source)(source.text, name, source.path, source.sha256)
+        sources = [type(sources[0])(sources[0].text, name, sources[0].path, sources[0].sha256)]
+    if output_dir is not None:
+        _make_dir(output_dir)
     with open_store(db) as store:
         terms = [] if no_glossary else _load_terms(store, glossaries)
         engine_name = engine or default_engine_name()
@@ -150,14 +167,71 @@ def translate(file: str, out: str | None, fmt: str, engine: str | None, model: s
         from ..segment import split
 
         # each segment the memory or the engine fills moves the bar: all of them when there is an engine
-        with progress("translating", "seg", total=lambda: len(split(source.text)[1]), shown=mt is not None,
-                      least=20) as update:  # fmt: skip
-            result = translate_document(
-                store, source, engine=mt, terms=terms, use_memory=not no_memory,
+        with progress("translating", "seg", total=lambda: sum(len(split(s.text)[1]) for s in sources),
+                      shown=mt is not None, least=20) as update:  # fmt: skip
+            results = translate_documents(
+                store, sources, engine=mt, terms=terms, use_memory=not no_memory,
                 fuzzy_threshold=fuzzy_threshold, enforce_terms=not no_enforce, author=author,
                 progress=update, exact_name=bool(name),
             )
-    _emit(result, fmt, out, "Stored as document")
+    if output_dir is None:
+        if fmt == "jsonl":
+            _write(_lines([s.as_json(r.document.name) for r in results for s in r.segments]), out)
+        else:
+            _write(results[0].english, out)
+    else:
+        _write_each(results, fmt, output_dir, db=db, inputs=files)
+    for result in results:
+        _summary(result, "Stored as document")
+    if len(results) > 1:
+        counts: dict[str, int] = {}
+        for result in results:
+            for key, value in result.counts().items():
+                counts[key] = counts.get(key, 0) + value
+        total = sum(len(r.segments) for r in results)
+        shown = ", ".join(f"{v} {k}" for k, v in sorted(counts.items()))
+        click.echo(f"Stored {plural(len(results), 'document')}: {plural(total, 'segment')} ({shown}).", err=True)
+
+
+def _check_files(files: tuple[str, ...], *, out: str | None, fmt: str, output_dir: str | None,
+                 name: str | None) -> None:
+    """Refuse, before anything is read, the combinations of several FILEs and outputs that cannot work."""
+    if "-" in files and len(files) > 1:
+        raise click.ClickException("Standard input (-) can only be translated alone; give it as the only FILE.")
+    if out is not None and output_dir is not None:
+        raise click.ClickException("Give -o/--output or --output-dir, not both.")
+    if len(files) > 1 and name is not None:
+        raise click.ClickException("--name names one document; with several files each is named after its file "
+                                   "(rename them later with `tm rename`).")
+    if len(files) > 1 and fmt == "text" and output_dir is None:
+        raise click.ClickException(f"{len(files)} files give {len(files)} English texts: write them with "
+                                   "--output-dir DIR, or give --format jsonl for one stream.")
+
+
+def _make_dir(path: str) -> None:
+    try:
+        os.makedirs(path, exist_ok=True)
+    except OSError as exc:
+        raise click.ClickException(f"Cannot make the output directory {path}: {exc.strerror or exc}.") from None
+    if not os.access(path, os.W_OK):
+        raise click.ClickException(f"Cannot write in the output directory {path}: permission denied.")
+
+
+def _write_each(results: list[Any], fmt: str, output_dir: str, *, db: str | None, inputs: tuple[str, ...]) -> None:
+    """Write each stored document's English to *output_dir*, named after the document."""
+    suffix = ".jsonl" if fmt == "jsonl" else ".en.txt"
+    paths = [os.path.join(output_dir, r.document.name.replace(os.sep, "_") + suffix) for r in results]
+    try:
+        for path in paths:
+            check_output(path, db=db, inputs=inputs)
+    except click.ClickException as exc:
+        raise click.ClickException(f"{exc.message.rstrip('.')}; the documents are stored: `tm export NAME` "
+                                   "writes each one.") from None
+    for result, path in zip(results, paths, strict=True):
+        if fmt == "jsonl":
+            _write(_lines([s.as_json(result.document.name) for s in result.segments]), path)
+        else:
+            _write(result.english, path)
 
 
 @cli.command()
