@@ -30,6 +30,12 @@ properties.  The old export built TMX units (properties, dates) for TSV and CSV 
 each unit twice; the old statistics scanned the units twice.  The files written (TMX: but the
 header's date) and the figures must be identical.
 
+Deleting a document (`--only delete`) beside a memory of --units real units: a 300-line document whose
+segments the memory drafts (exact matches), 30 of them corrected.  Foreign keys are on, and
+memory_units.translation_id and draft_stats.human_id refer to translations: without an index on them
+(schema 2) each deleted translation scans those tables; schema 3 indexes them.  The same delete runs on
+two copies of the store, one with schema 2's indexes only; what is left must be identical.
+
 Data: real Arabic–English pairs of ../shared/data (UN v1.0, NTREX-128, FLORES-200; see
 bench/bench_score.py), cycled: the corrected segments have an MT-like damaged draft and the real
 English as correction; the uncorrected segments have the real English as their draft.
@@ -41,6 +47,7 @@ English as correction; the uncorrected segments have the real English as their d
     .venv/bin/python bench/bench_scale.py --only terms             # 10,000 terms, 3,000 segments
     .venv/bin/python bench/bench_scale.py --only export --units 1000000   # default 200,000 (--quick 20,000)
     .venv/bin/python bench/bench_scale.py --only stats --units 1000000
+    .venv/bin/python bench/bench_scale.py --only delete --units 1000000
 """
 
 from __future__ import annotations
@@ -238,7 +245,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true",
                         help="500 corrected and 100,000 uncorrected segments; 500 glossary entries")
-    parser.add_argument("--only", choices=["rebuild", "rekey", "terms", "export", "stats"], help="run one section")
+    parser.add_argument("--only", choices=["rebuild", "rekey", "terms", "export", "stats", "delete"],
+                        help="run one section")
     parser.add_argument("--corrected", type=int, default=None)
     parser.add_argument("--uncorrected", type=int, default=None)
     parser.add_argument("--entries", type=int, default=None, help="glossary entries to re-key")
@@ -259,6 +267,8 @@ def main() -> None:
                          args.segments or (500 if args.quick else 3_000)) and ok
     if args.only in (None, "export", "stats"):
         ok = bench_memory(args.units or (20_000 if args.quick else 200_000), args.only) and ok
+    if args.only in (None, "delete"):
+        ok = bench_delete(args.units or (20_000 if args.quick else 200_000)) and ok
     if not ok:
         sys.exit(1)
 
@@ -510,6 +520,65 @@ def bench_memory(size: int, only: str | None) -> bool:
                 print(f"  stats: old {best['old'][0]:.2f} s, new {best['new'][0]:.2f} s (best of 3), "
                       f"old/new {best['old'][0] / best['new'][0]:.2f}x; identical figures: {'yes' if same else 'NO'}")
     return ok
+
+
+def _contents(db: Path) -> list[Any]:
+    """What a store holds, table by table (the fuzzy index's chunks as their ids), for comparing two."""
+    import sqlite3
+
+    conn = sqlite3.connect(db)
+    try:
+        out: list[Any] = []
+        for table in ("documents", "segments", "translations", "memory_units", "draft_stats", "retired_ids"):
+            out.append(conn.execute(f"SELECT * FROM {table} ORDER BY rowid").fetchall())
+        out.append(sorted(conn.execute("SELECT token, start, ids FROM memory_postings").fetchall()))
+        return out
+    finally:
+        conn.close()
+
+
+def bench_delete(size: int) -> bool:
+    import shutil
+    import sqlite3
+
+    from corpus import memory_pairs
+
+    from tm.documents import delete_document
+    from tm.store import Store
+    from tm.translate import translate_document
+    from tm.workflow import SourceText, correct_segment
+
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "new.db"
+        t0 = time.perf_counter()
+        build_memory(db, size)
+        pairs, _ = memory_pairs(size)
+        text = "\n".join(src.replace("\n", " ") for src, _ in pairs[:300]) + "\n"
+        with Store.open(db) as store:
+            result = translate_document(store, SourceText(text, "un300", None, "0" * 64), engine=None)
+            with store.transaction() as conn:
+                for seg in result.segments[:30]:
+                    correct_segment(store, conn, result.document, seg.index, f"Corrected {seg.index}.")
+        drafts = sum(s.origin is not None for s in result.segments)
+        print(f"delete: a document of {len(result.segments)} segments ({drafts} memory drafts, 30 corrected) "
+              f"beside {size:,} memory units ({time.perf_counter() - t0:.1f} s to build)", flush=True)
+        old = Path(tmp) / "old.db"
+        shutil.copy(db, old)
+        conn = sqlite3.connect(old)
+        conn.executescript("DROP INDEX memory_units_translation; DROP INDEX draft_stats_human;")
+        conn.close()
+        secs = {}
+        for which, path in (("old", old), ("new", db)):
+            with Store.open(path) as store:
+                t0 = time.perf_counter()
+                deleted = delete_document(store, "un300", forget_memory=True)
+                secs[which] = time.perf_counter() - t0
+        same = _contents(old) == _contents(db)
+        print(f"  delete --forget-memory: {deleted.drafts} drafts, {deleted.corrections} corrections, "
+              f"{deleted.memory_removed} units removed; schema-2 indexes {secs['old']:.2f} s, schema 3 "
+              f"{secs['new']:.2f} s, old/new {secs['old'] / secs['new']:.1f}x; identical stores: "
+              f"{'yes' if same else 'NO'}")
+    return same
 
 
 if __name__ == "__main__":

@@ -63,16 +63,17 @@ def test_rename_then_every_command_takes_the_new_name(two_docs: Path):
     assert "Corrected" not in run("show", "alasr-2020")
     assert "One of the most important steps." in run("export", "alasr-2020")
     run("show", "alasr-soleimani-putin-2", code=1)
-    assert run("rename", "2", "alasr-2020") == "Renamed document 2 from 'alasr-2020' to 'alasr-2020'.\n"
+    assert run("rename", "2", " alasr-2020 ") == "Document 2 is already named 'alasr-2020'; nothing changed.\n"
 
 
 @pytest.mark.parametrize(("name", "message"), [
     ("third", "A document named 'third' already exists \\(id 3\\)"),
     ("42", "cannot be a number"),
     ("  ", "is empty"),
+    ("\u200b\u200f", "invisible characters only"),
     ("a\x07b", "U\\+0007"),
     ("a\nb", "U\\+000A"),
-], ids=["taken", "number", "blank", "control", "line-break"])
+], ids=["taken", "number", "blank", "invisible", "control", "line-break"])
 def test_rename_refuses_a_name_that_cannot_be(two_docs: Path, name: str, message: str):
     with Store.open(two_docs) as store, pytest.raises(InputError, match=message):
         rename_document(store, "alasr-soleimani-putin", name)
@@ -83,7 +84,7 @@ def test_rename_refuses_a_name_that_cannot_be(two_docs: Path, name: str, message
 def test_delete_removes_the_document_and_keeps_its_corrections_in_the_memory(two_docs: Path, tmp_path: Path):
     before = _counts(two_docs)
     out = json.loads(run("delete", "alasr-soleimani-putin-2", "--yes", "--json"))
-    assert out == {"doc": "alasr-soleimani-putin-2", "id": 2, "segments": 23, "drafts": 0, "corrections": 3,
+    assert out == {"id": 2, "name": "alasr-soleimani-putin-2", "segments": 23, "drafts": 0, "corrections": 3,
                    "memory_kept": 2, "memory_removed": 0}
     after = _counts(two_docs)
     assert after == {**before, "documents": 2, "segments": 46, "translations": before["translations"] - 3}
@@ -201,3 +202,66 @@ def test_translate_refuses_the_same_names_as_rename(tmp_path: Path):
     out = run("translate", str(ARTICLE), "--engine", "none", "--name", "desk\nrun", code=1)
     assert out.startswith("Error: The document name holds the character U+000A")
     assert not (tmp_path / "tm.db").exists()  # refused before the database is opened
+
+
+def test_ids_of_deleted_documents_and_memory_units_are_never_given_again(two_docs: Path, tmp_path: Path):
+    conn = sqlite3.connect(two_docs)
+    (last_unit,) = conn.execute("SELECT max(id) FROM memory_units").fetchone()
+    conn.close()
+    run("delete", "third", "--yes", "--forget-memory")  # the newest document and the newest unit
+    run("translate", str(ARTICLE), "--engine", "none", "--name", "fourth", "-o", str(tmp_path / "4.txt"))
+    newest = json.loads(run("docs", "--json"))[-1]
+    assert (newest["id"], newest["name"]) == (4, "fourth")
+    run("show", "3", code=1)  # the deleted id names nothing
+    run("correct", "fourth", "5", "A new correction.")
+    conn = sqlite3.connect(two_docs)
+    assert conn.execute("SELECT id FROM memory_units WHERE target = 'A new correction.'").fetchone() == (
+        last_unit + 1,)
+    conn.close()
+
+
+def test_a_number_that_is_an_id_and_a_name_is_refused(tmp_path: Path):
+    two = tmp_path / "2.ar.txt"  # stored as doc-2
+    two.write_text(ARTICLE.read_text(encoding="utf-8"), encoding="utf-8")
+    run("translate", str(two), "--engine", "none", "-o", str(tmp_path / "a.txt"))
+    run("translate", str(ARTICLE), "--engine", "none", "-o", str(tmp_path / "b.txt"))
+    for args in (["delete", "2", "--yes"], ["rename", "2", "x"]):
+        out = run(*args, code=1)
+        assert out == ("Error: 2 is both the id of document 'alasr-soleimani-putin' and the name of document 1 "
+                       "('doc-2'); give the name of the one you mean.\n")
+    assert run("delete", "doc-2", "--yes").startswith("Deleted document 1 'doc-2'")
+    assert run("delete", "2", "--yes").startswith("Deleted document 2 'alasr-soleimani-putin'")
+
+
+def test_a_document_changed_after_it_was_read_is_not_deleted(two_docs: Path):
+    """What a terminal prompt meets when another process deletes and replaces the document meanwhile."""
+    with Store.open(two_docs) as store:
+        seen = store.document("third")
+        rename_document(store, "third", "renamed")
+        with pytest.raises(NotFoundError, match="'third' was deleted or renamed by another process meanwhile"):
+            delete_document(store, seen)
+        assert [d["name"] for d in store.documents()][-1] == "renamed"
+
+
+@pytest.mark.parametrize(("file_name", "name"), [
+    ("ctl\x01x.ar.txt", "ctl_x"),
+    ("bad\nname.ar.txt", "bad_name"),
+    (" spaced .ar.txt", "spaced"),
+], ids=["control", "line-break", "spaces"])
+def test_a_name_taken_from_a_file_name_is_one_rename_would_accept(tmp_path: Path, file_name: str, name: str):
+    path = tmp_path / file_name
+    path.write_text(ARTICLE.read_text(encoding="utf-8"), encoding="utf-8")
+    run("translate", str(path), "--engine", "none", "-o", str(tmp_path / "x.txt"))
+    assert [d["name"] for d in json.loads(run("docs", "--json"))] == [name]
+    run("export", name, "--format", "xliff", "-o", str(tmp_path / "x.xlf"))
+
+
+def test_a_schema_2_database_gains_what_deleting_needs(two_docs: Path):
+    conn = sqlite3.connect(two_docs)
+    conn.executescript("DROP INDEX memory_units_translation; DROP INDEX draft_stats_human; DROP TABLE retired_ids; "
+                       "PRAGMA user_version = 2;")
+    conn.close()
+    with Store.open(two_docs) as store:
+        names = {r[0] for r in store.db.execute("SELECT name FROM sqlite_master")}
+        assert {"memory_units_translation", "draft_stats_human", "retired_ids"} <= names
+        assert delete_document(store, "third").corrections == 1

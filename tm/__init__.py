@@ -26,6 +26,7 @@ _API = {
     "rename_document": "tm.documents",
     "delete_document": "tm.documents",
     "translate_document": "tm.translate",
+    "translate_documents": "tm.translate",
     "get_engine": "tm.engines",
     "Memory": "tm.memory",
     "import_units": "tm.memory",

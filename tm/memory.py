@@ -42,7 +42,7 @@ from .carry import carry
 from .errors import InputError
 from .keys import batch_keys, key, key_hash, words
 from .markers import body, mark, unmark
-from .store import Store, now
+from .store import Store, next_id, now
 
 if TYPE_CHECKING:
     from .formats.tmx import TMUnit
@@ -136,7 +136,8 @@ def add_unit(
     props_json = json.dumps(props, ensure_ascii=False) if props else None
     cur = conn.execute(
         _INSERT,
-        (None, source, target, k, key_hash(k), origin, file, note, props_json, now(), author, translation_id),
+        (next_id(conn, "memory_units"), source, target, k, key_hash(k), origin, file, note, props_json, now(),
+         author, translation_id),
     )
     if not cur.rowcount:
         return None
@@ -175,7 +176,7 @@ def import_units(
     conn.execute("PRAGMA cache_size = -262144")  # 256 MiB while the import runs
     try:
         with store.transaction() as conn:
-            (last,) = conn.execute("SELECT coalesce(max(id), 0) FROM memory_units").fetchone()
+            last = next_id(conn, "memory_units") - 1
             indexer = fuzzy.BulkIndexer(conn)
             empty = conn.execute("SELECT NOT EXISTS (SELECT 1 FROM memory_units)").fetchone()[0]
             fresh: set[int] | None = set() if empty else None  # key hashes of this import

@@ -332,11 +332,11 @@ class Store:
             unique = f"{name}-{n}"
         created = now()
         author = author or current_user()
-        cur = conn.execute(
-            "INSERT INTO documents (name, path, sha256, prefix, created, author) VALUES (?, ?, ?, ?, ?, ?)",
-            (unique, path, sha256, prefix, created, author),
+        doc_id = next_id(conn, "documents")
+        conn.execute(
+            "INSERT INTO documents (id, name, path, sha256, prefix, created, author) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (doc_id, unique, path, sha256, prefix, created, author),
         )
-        doc_id = int(cur.lastrowid or 0)
         rows = []
         for i, (source, sep, paragraph) in enumerate(segments, start=1):
             key = normalize(source)
@@ -450,6 +450,25 @@ class Store:
 
 
 _WRITES = frozenset({sqlite3.SQLITE_INSERT, sqlite3.SQLITE_UPDATE, sqlite3.SQLITE_DELETE})
+_RETIRING = ("documents", "memory_units")  # tables whose deleted ids are never given again
+
+
+def next_id(conn: sqlite3.Connection, table: str) -> int:
+    """The id the next row of *table* (documents or memory_units) gets, inside the caller's write
+    transaction: past both the highest id there and the highest ever deleted from it, so that an id a
+    desk's script, a draft's provenance or an exported file holds never names another row."""
+    assert table in _RETIRING
+    (last,) = conn.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()
+    row = conn.execute("SELECT last FROM retired_ids WHERE tbl = ?", (table,)).fetchone()
+    return max(int(last), int(row[0]) if row else 0) + 1
+
+
+def retire_ids(conn: sqlite3.Connection, table: str, ids: Sequence[int]) -> None:
+    """Record, inside the caller's transaction, that *ids* of *table* are being deleted (see :func:`next_id`)."""
+    assert table in _RETIRING
+    if ids:
+        conn.execute("INSERT INTO retired_ids (tbl, last) VALUES (?, ?) "
+                     "ON CONFLICT (tbl) DO UPDATE SET last = max(last, excluded.last)", (table, max(ids)))
 
 
 def _writable_beside(target: Path) -> bool:

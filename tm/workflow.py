@@ -5,13 +5,14 @@ from __future__ import annotations
 import hashlib
 import re
 import sqlite3
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import InputError, TMError
-from .formats.xmlchars import unwritable
+from .formats.xmlchars import NOT_XML, unwritable
 from .segment import LINE_BREAKS, blank
 from .store import Document, Store, current_user
 
@@ -34,8 +35,10 @@ def document_name(file_name: str) -> str:
     stem = file_name
     if stem.lower().endswith(_TEXT_SUFFIXES):
         stem = stem.rsplit(".", 1)[0]
-    stem = _LANGUAGE_SUFFIX.sub("", stem)
-    return stem or file_name
+    stem = _LANGUAGE_SUFFIX.sub("", stem) or file_name
+    # a line break or control character in a file name is no part of a document name (tm rename refuses them)
+    name = NOT_XML.sub("_", "".join("_" if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c for c in stem))
+    return name.strip() if not blank(name) else "document"
 
 
 @dataclass(frozen=True)

@@ -149,7 +149,7 @@ def translate(files: tuple[str, ...], out: str | None, fmt: str, output_dir: str
     if name is not None:
         from ..documents import check_name
 
-        check_name(name)
+        name = check_name(name)
     if files == ("-",):
         sources = [read_source(stdin_bytes(), name=name or "stdin")]
     else:

@@ -395,7 +395,8 @@ def import_xliff(
                 except NotFoundError as exc:
                     raise NotFoundError(
                         f"{exc} {name} names it (<file original>): import the file into the database it was "
-                        "exported from (--db)."
+                        "exported from (--db), or, if the document was renamed since (`tm rename`), rename it "
+                        "back or edit the file's original attribute."
                     ) from None
                 result.documents.append(docs[unit.document].name)
             doc = docs[unit.document]
