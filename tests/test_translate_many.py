@@ -92,14 +92,20 @@ def test_jsonl_of_several_files_is_one_stream_naming_each_document(articles: lis
     assert [r["index"] for r in rows if r["doc"] == "second"] == list(range(1, docs.count("second") + 1))
 
 
-def test_the_same_file_twice_is_two_documents_and_the_memory_serves_both(articles: list[Path], tmp_path: Path):
+def test_the_memory_serves_every_file_and_stderr_names_each(articles: list[Path], tmp_path: Path):
     run("translate", str(articles[0]), "--engine", "none", "-o", str(tmp_path / "x.txt"))
     run("correct", "alasr", "1", "Hajj Qassem meets President Putin: secrets revealed for the first time")
-    run("translate", str(articles[0]), str(articles[0]), "--engine", "none", "--output-dir", str(tmp_path / "o"))
+    copy = tmp_path / "copy" / "alasr.ar.txt"
+    copy.parent.mkdir()
+    copy.write_text(articles[0].read_text(encoding="utf-8"), encoding="utf-8")
+    result = run("translate", str(articles[0]), str(copy), "--engine", "none", "--output-dir", str(tmp_path / "o"))
     assert sorted(p.name for p in (tmp_path / "o").iterdir()) == ["alasr-2.en.txt", "alasr-3.en.txt"]
     for name in ("alasr-2.en.txt", "alasr-3.en.txt"):
         first = (tmp_path / "o" / name).read_text(encoding="utf-8").splitlines()[0]
         assert first == "Hajj Qassem meets President Putin: secrets revealed for the first time"
+    assert result.stderr.splitlines()[:2] == [
+        f"Stored {articles[0]} as document 'alasr-2': 23 segments (1 tm-exact, 22 untranslated).",
+        f"Stored {copy} as document 'alasr-3': 23 segments (1 tm-exact, 22 untranslated)."]
 
 
 @pytest.mark.parametrize(("extra", "message"), [
@@ -108,11 +114,13 @@ def test_the_same_file_twice_is_two_documents_and_the_memory_serves_both(article
     ([], "2 files give 2 English texts: write them with --output-dir DIR, or give --format jsonl"),
     (["-o", "x.txt", "--output-dir", "d"], "Give -o/--output or --output-dir, not both."),
     (["{bad}", "--output-dir", "d"], "is empty"),
-], ids=["stdin", "name", "text-to-stdout", "both-outputs", "a-bad-file"])
+    (["{first}", "--output-dir", "d"], "is given twice"),
+    (["--output-dir", ""], "--output-dir is empty"),
+], ids=["stdin", "name", "text-to-stdout", "both-outputs", "a-bad-file", "twice", "empty-dir"])
 def test_refused_before_anything_is_stored(articles: list[Path], tmp_path: Path, extra: list[str], message: str):
     bad = tmp_path / "empty.ar.txt"
     bad.write_text("\n", encoding="utf-8")
-    extra = [str(bad) if e == "{bad}" else e for e in extra]
+    extra = [str(bad) if e == "{bad}" else str(articles[0]) if e == "{first}" else e for e in extra]
     result = run("translate", *map(str, articles), *extra, "--engine", "none", code=1)
     assert result.output.count("\n") == 1 and message in result.output
     assert _documents(tmp_path / "tm.db") == []
@@ -130,15 +138,37 @@ def test_an_engine_failure_stores_none_of_the_files(articles: list[Path], store:
     assert store.documents() == []
 
 
-def test_an_output_onto_the_database_is_refused_and_the_documents_stay_stored(articles: list[Path],
-                                                                              tmp_path: Path):
-    out = tmp_path / "o"
-    out.mkdir()
-    db = out / "alasr.en.txt"  # the database sits where alasr's English would go
-    result = run("translate", *map(str, articles), "--engine", "none", "--output-dir", str(out), "--db", str(db),
-                 code=1)
-    assert "it is the database" in result.output and "the documents are stored: `tm export NAME`" in result.output
-    assert _documents(db) == ["alasr", "second"]
+@pytest.mark.parametrize("what", ["reference", "database", "input"])
+def test_an_output_that_would_replace_a_file_is_refused_and_nothing_stored(articles: list[Path], tmp_path: Path,
+                                                                         what: str):
+    """An inbox often holds X.en.txt (a reference) beside X.ar.txt; the database or an input may sit there too."""
+    out = articles[0].parent
+    db = tmp_path / "tm.db"
+    target = out / "second.en.txt"
+    inputs = [*map(str, articles)]
+    if what == "reference":
+        target.write_text("The human reference.\n", encoding="utf-8")
+    elif what == "database":
+        db = target
+    else:
+        target.write_text(articles[1].read_text(encoding="utf-8"), encoding="utf-8")
+        inputs.append(str(target))
+    result = run("translate", *inputs, "--engine", "none", "--output-dir", str(out), "--db", str(db), code=1)
+    assert result.output == (f"Error: {target} exists already and would be replaced; nothing was stored: give "
+                             "another --output-dir, or move the file away.\n")
+    assert _documents(db) == []
+    assert not (out / "alasr.en.txt").exists()
+    if what == "reference":
+        assert target.read_text(encoding="utf-8") == "The human reference.\n"
+
+
+def test_a_name_too_long_for_a_file_is_refused_before_anything_is_stored(articles: list[Path], tmp_path: Path):
+    long = tmp_path / ("ب" * 125 + ".txt")  # 250 bytes: with .en.txt past the 255 a file name may have
+    long.write_text(articles[1].read_text(encoding="utf-8"), encoding="utf-8")
+    result = run("translate", str(articles[0]), str(long), "--engine", "none", "--output-dir",
+                 str(tmp_path / "o"), code=1)
+    assert "its name is too long for a file name; nothing was stored" in result.output
+    assert _documents(tmp_path / "tm.db") == [] and not list((tmp_path / "o").iterdir())
 
 
 def test_many_real_articles_in_one_run(tmp_path: Path):

@@ -178,12 +178,14 @@ def translate_documents(
     author: str | None = None,
     progress: Callable[[int], None] | None = None,
     exact_name: bool = False,
+    check: Callable[[list[TranslationResult]], None] | None = None,
 ) -> list[TranslationResult]:
     """Translate several documents as :func:`translate_document` does one, in the order given.
 
     The engine drafts the segments of all of them together (its batches are sorted by length
     across the documents), and all are stored in one transaction once every draft is ready:
-    all the documents or, on any error, none.
+    all the documents or, on any error, none.  *check* is called with the results, their
+    documents named, before that transaction commits: an exception it raises stores nothing.
     """
     matcher = TermMatcher(terms) if terms else None
     memory = None
@@ -226,6 +228,8 @@ def translate_documents(
             )
             _store(store, conn, results, [seg.id for seg in stored], author)
             out.append(TranslationResult(document, prefix, results))
+        if check is not None:
+            check(out)
     return out
 
 

@@ -81,7 +81,7 @@ def _emit(result: Any, fmt: str, out: str | None, what: str) -> None:
 
 
 def _summary(result: Any, what: str) -> None:
-    counts = ", ".join(f"{v} {k}" for k, v in sorted(result.counts().items()))
+    counts = ", ".join(f"{v:,} {k}" for k, v in sorted(result.counts().items()))
     click.echo(f"{what} {result.document.name!r}: {plural(len(result.segments), 'segment')} ({counts}).", err=True)
 
 
@@ -103,7 +103,7 @@ def _translate_engine(name: str, model: str | None, **options: Any) -> Any:
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(allow_dash=True), metavar="FILE...")
 @_output_options
-@click.option("--output-dir", type=click.Path(file_okay=False), default=None,
+@click.option("--output-dir", type=click.Path(file_okay=False), default=None, metavar="DIR",
               help="Write each document's English to DIR/NAME.en.txt (NAME.jsonl with --format jsonl), NAME being "
                    "the stored document's name; made if missing. Needed for text output of several files.")
 @_mt_options
@@ -156,14 +156,20 @@ def translate(files: tuple[str, ...], out: str | None, fmt: str, output_dir: str
         sources = [read_source_file(file) for file in files]
     if name:
         sources = [type(sources[0])(sources[0].text, name, sources[0].path, sources[0].sha256)]
-    if output_dir is not None:
-        _make_dir(output_dir)
+    paths: list[str] = []
+
+    def plan_outputs(results: list[Any]) -> None:  # inside the transaction: raising stores nothing
+        if output_dir is not None:
+            paths[:] = _output_paths(results, fmt, output_dir)
+
     with open_store(db) as store:
         terms = [] if no_glossary else _load_terms(store, glossaries)
         engine_name = engine or default_engine_name()
         mt = None
         if engine_name != "none":
             mt = _translate_engine(engine_name, model, batch_size=batch_size, beam=beam, device=device)
+        if output_dir is not None:
+            _make_dir(output_dir)
         from ..segment import split
 
         # each segment the memory or the engine fills moves the bar: all of them when there is an engine
@@ -172,7 +178,7 @@ def translate(files: tuple[str, ...], out: str | None, fmt: str, output_dir: str
             results = translate_documents(
                 store, sources, engine=mt, terms=terms, use_memory=not no_memory,
                 fuzzy_threshold=fuzzy_threshold, enforce_terms=not no_enforce, author=author,
-                progress=update, exact_name=bool(name),
+                progress=update, exact_name=bool(name), check=plan_outputs,
             )
     if output_dir is None:
         if fmt == "jsonl":
@@ -180,16 +186,16 @@ def translate(files: tuple[str, ...], out: str | None, fmt: str, output_dir: str
         else:
             _write(results[0].english, out)
     else:
-        _write_each(results, fmt, output_dir, db=db, inputs=files)
-    for result in results:
-        _summary(result, "Stored as document")
+        _write_each(results, fmt, paths)
+    for result, file in zip(results, files, strict=True):
+        _summary(result, f"Stored {file} as document" if len(files) > 1 else "Stored as document")
     if len(results) > 1:
         counts: dict[str, int] = {}
         for result in results:
             for key, value in result.counts().items():
                 counts[key] = counts.get(key, 0) + value
         total = sum(len(r.segments) for r in results)
-        shown = ", ".join(f"{v} {k}" for k, v in sorted(counts.items()))
+        shown = ", ".join(f"{v:,} {k}" for k, v in sorted(counts.items()))
         click.echo(f"Stored {plural(len(results), 'document')}: {plural(total, 'segment')} ({shown}).", err=True)
 
 
@@ -198,8 +204,16 @@ def _check_files(files: tuple[str, ...], *, out: str | None, fmt: str, output_di
     """Refuse, before anything is read, the combinations of several FILEs and outputs that cannot work."""
     if "-" in files and len(files) > 1:
         raise click.ClickException("Standard input (-) can only be translated alone; give it as the only FILE.")
+    seen: dict[str, str] = {}
+    for file in files:
+        real = os.path.realpath(file)
+        if real in seen:
+            raise click.ClickException(f"{file} is given twice ({seen[real]}); give each file once.")
+        seen[real] = file
     if out is not None and output_dir is not None:
         raise click.ClickException("Give -o/--output or --output-dir, not both.")
+    if output_dir is not None and not output_dir.strip():
+        raise click.ClickException("--output-dir is empty; give a directory.")
     if len(files) > 1 and name is not None:
         raise click.ClickException("--name names one document; with several files each is named after its file "
                                    "(rename them later with `tm rename`).")
@@ -217,21 +231,42 @@ def _make_dir(path: str) -> None:
         raise click.ClickException(f"Cannot write in the output directory {path}: permission denied.")
 
 
-def _write_each(results: list[Any], fmt: str, output_dir: str, *, db: str | None, inputs: tuple[str, ...]) -> None:
-    """Write each stored document's English to *output_dir*, named after the document."""
+def _output_paths(results: list[Any], fmt: str, output_dir: str) -> list[str]:
+    """Where each document's English goes: DIR/NAME.en.txt (or .jsonl).  A path that exists already (a
+    reference translation beside its Arabic, an input, the database) or cannot be a file name is refused."""
     suffix = ".jsonl" if fmt == "jsonl" else ".en.txt"
-    paths = [os.path.join(output_dir, r.document.name.replace(os.sep, "_") + suffix) for r in results]
     try:
-        for path in paths:
-            check_output(path, db=db, inputs=inputs)
-    except click.ClickException as exc:
-        raise click.ClickException(f"{exc.message.rstrip('.')}; the documents are stored: `tm export NAME` "
-                                   "writes each one.") from None
+        longest = os.pathconf(output_dir, "PC_NAME_MAX")
+    except (OSError, ValueError):
+        longest = 255
+    paths: list[str] = []
+    taken: set[str] = set()
+    for result in results:
+        base = result.document.name.replace(os.sep, "_").replace(os.altsep or os.sep, "_") + suffix
+        path = os.path.join(output_dir, base)
+        if len(os.fsencode(base)) > longest:
+            raise click.ClickException(f"The English of document {result.document.name!r} cannot be written to "
+                                       f"{output_dir}: its name is too long for a file name; nothing was stored: "
+                                       "shorten the input's file name.")
+        if os.path.lexists(path) or path in taken:
+            raise click.ClickException(f"{path} exists already and would be replaced; nothing was stored: give "
+                                       "another --output-dir, or move the file away.")
+        taken.add(path)
+        paths.append(path)
+    return paths
+
+
+def _write_each(results: list[Any], fmt: str, paths: list[str]) -> None:
+    """Write each stored document's English to its path of :func:`_output_paths`."""
     for result, path in zip(results, paths, strict=True):
-        if fmt == "jsonl":
-            _write(_lines([s.as_json(result.document.name) for s in result.segments]), path)
-        else:
-            _write(result.english, path)
+        try:
+            if fmt == "jsonl":
+                _write(_lines([s.as_json(result.document.name) for s in result.segments]), path)
+            else:
+                _write(result.english, path)
+        except click.ClickException as exc:
+            raise click.ClickException(f"{exc.message.rstrip('.')}; the documents are stored: `tm export NAME` "
+                                       "writes each one.") from None
 
 
 @cli.command()
