@@ -25,4 +25,4 @@ def cli() -> None:
 
 
 # Each module registers its commands on `cli` when imported.
-from . import documents, glossary, main, memory, model, score, xliff  # noqa: E402,F401
+from . import documents, glossary, main, memory, model, score, translate, xliff  # noqa: E402,F401

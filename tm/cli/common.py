@@ -280,3 +280,29 @@ class TMGroup(click.Group):
         else:
             click.echo("Interrupted; nothing half-written was kept.", err=True)
         sys.exit(130)
+
+
+def write_output(text: str, out: str | None) -> None:
+    """Write *text* to the file *out*, or to stdout for None or -; one-line error if it cannot."""
+    if out is None or out == "-":
+        click.echo(text, nl=not text.endswith("\n"))
+        return
+    try:
+        with open(out, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+    except OSError as exc:
+        raise click.ClickException(f"Cannot write {out}: {exc.strerror or exc}.") from None
+
+
+def jsonl_lines(rows: list[dict[str, Any]]) -> str:
+    """*rows* as JSON lines, Arabic unescaped."""
+    import json
+
+    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+
+
+def load_glossary_terms(store: Any, glossaries: tuple[str, ...]) -> list[Any]:
+    """The terms of the named glossaries or files, else of the shipped political glossary."""
+    from ..glossary import load_terms
+
+    return load_terms(store, list(glossaries) or ["political"])
