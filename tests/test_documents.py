@@ -265,3 +265,22 @@ def test_a_schema_2_database_gains_what_deleting_needs(two_docs: Path):
         names = {r[0] for r in store.db.execute("SELECT name FROM sqlite_master")}
         assert {"memory_units_translation", "draft_stats_human", "retired_ids"} <= names
         assert delete_document(store, "third").corrections == 1
+
+
+@pytest.mark.parametrize(("answer", "code", "last"), [
+    ("n\n", 1, "Error: Nothing was deleted."),
+    ("y\n", 0, "Deleted document 2 'alasr-soleimani-putin-2': 23 segments, 0 drafts, 3 corrections; "
+               "2 corrections stay in the memory."),
+], ids=["declined", "confirmed"])
+def test_at_a_terminal_delete_asks_first(two_docs: Path, monkeypatch: pytest.MonkeyPatch, answer: str, code: int,
+                                         last: str):
+    from types import SimpleNamespace
+
+    import tm.cli.documents as commands
+
+    monkeypatch.setattr(commands, "sys", SimpleNamespace(stdin=SimpleNamespace(isatty=lambda: True)))
+    result = CliRunner().invoke(cli, ["delete", "alasr-soleimani-putin-2"], input=answer)
+    assert result.exit_code == code
+    assert result.output.splitlines() == [
+        "Delete document 2 'alasr-soleimani-putin-2' (23 segments, 3 corrected)? [y/N]: " + answer.strip(), last]
+    assert ("alasr-soleimani-putin-2" in run("docs")) is (code == 1)

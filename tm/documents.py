@@ -73,6 +73,14 @@ def resolve(store: Store, ref: str | int) -> Document:
     return doc
 
 
+def counts(store: Store, doc: Document) -> tuple[int, int]:
+    """(segments, corrected segments) of *doc*: what a prompt before deleting it shows."""
+    row = store.db.execute(
+        "SELECT count(*), coalesce(sum(EXISTS (SELECT 1 FROM translations t WHERE t.segment_id = s.id "
+        "AND t.origin = 'human')), 0) FROM segments s WHERE s.doc_id = ?", (doc.id,)).fetchone()
+    return int(row[0]), int(row[1])
+
+
 def rename_document(store: Store, ref: str | int | Document, new_name: str) -> tuple[Document, Document]:
     """Give the document *ref* (a name, an id or a :class:`Document` read before) the name *new_name*
     (without surrounding spaces); (before, after).  :class:`InputError` if another document has that
