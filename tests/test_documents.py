@@ -284,3 +284,19 @@ def test_at_a_terminal_delete_asks_first(two_docs: Path, monkeypatch: pytest.Mon
     assert result.output.splitlines() == [
         "Delete document 2 'alasr-soleimani-putin-2' (23 segments, 3 corrected)? [y/N]: " + answer.strip(), last]
     assert ("alasr-soleimani-putin-2" in run("docs")) is (code == 1)
+
+
+def test_an_import_after_forgetting_every_unit_takes_new_ids(two_docs: Path, tmp_path: Path):
+    for doc in ("alasr-soleimani-putin", "alasr-soleimani-putin-2", "third"):
+        run("delete", doc, "--yes", "--forget-memory")
+    conn = sqlite3.connect(two_docs)
+    assert conn.execute("SELECT count(*) FROM memory_units").fetchone() == (0,)
+    (retired,) = conn.execute("SELECT last FROM retired_ids WHERE tbl = 'memory_units'").fetchone()
+    conn.close()
+    tsv = tmp_path / "pairs.tsv"
+    tsv.write_text("ar\ten\nقال الرئيس.\tThe president said.\nوصل الوزير.\tThe minister arrived.\n", encoding="utf-8")
+    run("memory", "import", str(tsv))
+    with Store.open(two_docs) as store:
+        ids = [r[0] for r in store.db.execute("SELECT id FROM memory_units ORDER BY id")]
+        assert ids[0] > retired and len(ids) == 2
+        assert _postings(store) == _rebuilt(store)

@@ -187,3 +187,42 @@ def test_many_real_articles_in_one_run(tmp_path: Path):
     assert result.stderr.splitlines()[-1].startswith("Stored 20 documents: ")
     assert (tmp_path / "out" / "flores-07.en.txt").read_text(encoding="utf-8") == Path(files[7]).read_text(
         encoding="utf-8")  # --engine none: untranslated segments stay in Arabic, layout kept
+
+
+def test_each_file_keeps_its_own_glossary_terms(tiny_model: Path, articles: list[Path], tmp_path: Path,
+                                                store: Store):
+    """The term report of each file is the one it gets alone, and the engine is asked for each segment's own terms."""
+    from tm.glossary import load_terms
+
+    sources = [read_source_file(p) for p in articles]
+    alone = [json.loads(line) for p in articles for line in run(
+        "translate", str(p), "--engine", "none", "--format", "jsonl", "--db", str(tmp_path / f"{p.name}.db")
+    ).stdout.splitlines()]
+    together = [json.loads(line) for line in run(
+        "translate", *map(str, articles), "--engine", "none", "--format", "jsonl").stdout.splitlines()]
+    assert [r["terms"] for r in together] == [r["terms"] for r in alone]
+    assert all(any(r["terms"] for r in together if r["doc"] == doc) for doc in ("alasr", "second"))
+    engine = get_engine("transformers", str(tiny_model), batch_size=8)
+    asked: list[Any] = []
+    translate = engine.translate
+
+    def recorded(requests: Any, **kwargs: Any) -> Any:
+        asked.extend(requests)
+        return translate(requests, **kwargs)
+
+    engine.translate = recorded  # type: ignore[method-assign]
+    translate_documents(store, sources, engine=engine, terms=load_terms(store, ["political"]))
+    assert sum(bool(r.terms) for r in asked) > 10
+    for request in asked:
+        for term in request.terms:
+            assert term.source in request.source
+
+
+def test_outputs_differing_only_in_case_are_refused(articles: list[Path], tmp_path: Path):
+    upper = tmp_path / "other" / "ALASR.ar.txt"
+    upper.parent.mkdir()
+    upper.write_text(articles[1].read_text(encoding="utf-8"), encoding="utf-8")
+    result = run("translate", str(articles[0]), str(upper), "--engine", "none", "--output-dir", str(tmp_path / "o"),
+                 code=1)
+    assert "differs from another output only in letter case" in result.output
+    assert _documents(tmp_path / "tm.db") == []

@@ -233,7 +233,8 @@ def _drop_shadowed_variants(db: sqlite_utils.Database) -> None:
 def _m003_deletions(db: sqlite_utils.Database) -> None:
     """What deleting documents needs (``tm delete``): indexes on the columns that refer to translations
     (with foreign keys on, each deleted translation otherwise scans the memory: minutes at 1M units), and
-    the highest id deleted from each table, which is never given again (SQLite gives max(id) + 1)."""
+    the highest id deleted from documents and from memory units, which is never given again (SQLite would
+    give max(id) + 1): ids a desk's script or a draft's provenance holds."""
     _run_script(
         db,
         """

@@ -46,8 +46,9 @@ def rename(doc: str, new_name: str, as_json: bool, db: str | None) -> None:
 @cli.command()
 @click.argument("doc")
 @click.option("--forget-memory", is_flag=True,
-              help="Also take the document's corrections out of the translation memory (a pair that another "
-                   "document's correction holds too stays).")
+              help="Also take the pairs the document's corrections put in the translation memory out of it (a "
+                   "pair that another document's correction holds too stays; one an import also held, and skipped "
+                   "as a duplicate, goes).")
 @click.option("-y", "--yes", is_flag=True, help="Do not ask for confirmation (needed off a terminal).")
 @_json
 @db_option

@@ -231,10 +231,13 @@ def _output_paths(results: list[Any], fmt: str, output_dir: str) -> list[str]:
             raise click.ClickException(f"The English of document {result.document.name!r} cannot be written to "
                                        f"{output_dir}: its name is too long for a file name; nothing was stored: "
                                        "shorten the input's file name.")
-        if os.path.lexists(path) or path in taken:
+        if os.path.lexists(path):
             raise click.ClickException(f"{path} exists already and would be replaced; nothing was stored: give "
                                        "another --output-dir, or move the file away.")
-        taken.add(path)
+        if path.casefold() in taken:  # Report and report: one file on a case-insensitive disk (macOS, Windows)
+            raise click.ClickException(f"{path} differs from another output only in letter case, which many disks "
+                                       "do not tell apart; nothing was stored: rename one of the inputs.")
+        taken.add(path.casefold())
         paths.append(path)
     return paths
 
