@@ -12,16 +12,15 @@ kept in a script or a draft's provenance never names another one.
 from __future__ import annotations
 
 import sqlite3
-import unicodedata
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from . import fuzzy
 from .errors import InputError, NotFoundError
-from .formats.xmlchars import unwritable
 from .keys import words
 from .segment import blank
 from .store import Document, Store, retire_ids
+from .workflow import UNNAMEABLE
 
 
 @dataclass
@@ -49,11 +48,9 @@ def check_name(name: str) -> str:
         raise InputError("The document name is empty (or invisible characters only); give a name.")
     if name.isascii() and name.isdigit():
         raise InputError(f"A document name cannot be a number ({name}): numbers refer to document ids.")
-    bad = next((c for c in name if unicodedata.category(c) in ("Cc", "Zl", "Zp")), None)
-    if bad is None:
-        bad = next((m.group() for m in unwritable(name)), None)
+    bad = UNNAMEABLE.search(name)
     if bad is not None:
-        raise InputError(f"The document name holds the character U+{ord(bad):04X} (a line break, control "
+        raise InputError(f"The document name holds the character U+{ord(bad.group()):04X} (a line break, control "
                          "character or one no XLIFF file can carry); choose another name.")
     return name
 
@@ -71,14 +68,6 @@ def resolve(store: Store, ref: str | int) -> Document:
                 raise InputError(f"{text} is both the id of document {doc.name!r} and the name of document "
                                  f"{other[0]} ({name!r}); give the name of the one you mean.")
     return doc
-
-
-def counts(store: Store, doc: Document) -> tuple[int, int]:
-    """(segments, corrected segments) of *doc*: what a prompt before deleting it shows."""
-    row = store.db.execute(
-        "SELECT count(*), coalesce(sum(EXISTS (SELECT 1 FROM translations t WHERE t.segment_id = s.id "
-        "AND t.origin = 'human')), 0) FROM segments s WHERE s.doc_id = ?", (doc.id,)).fetchone()
-    return int(row[0]), int(row[1])
 
 
 def rename_document(store: Store, ref: str | int | Document, new_name: str) -> tuple[Document, Document]:

@@ -363,9 +363,9 @@ class Store:
             raise NotFoundError(f"No document {text!r} in {self.path}; `tm docs` lists them.")
         return Document(*row)
 
-    def documents(self) -> list[dict[str, Any]]:
-        """Every document with its counts of segments, drafted and corrected segments."""
-        sql = """
+    def documents(self, doc: Document | None = None) -> list[dict[str, Any]]:
+        """Every document (or only *doc*) with its counts of segments, drafted and corrected segments."""
+        sql = f"""
             SELECT d.id, d.name, d.path, d.created, d.author,
                    COUNT(s.id) AS segments,
                    SUM(EXISTS (SELECT 1 FROM translations t WHERE t.segment_id = s.id
@@ -373,10 +373,10 @@ class Store:
                    SUM(EXISTS (SELECT 1 FROM translations t WHERE t.segment_id = s.id
                                 AND t.origin = 'human')) AS corrected
             FROM documents d LEFT JOIN segments s ON s.doc_id = d.id
-            GROUP BY d.id ORDER BY d.id
+            {"WHERE d.id = ?" if doc else ""} GROUP BY d.id ORDER BY d.id
         """
         out = []
-        for row in self.db.query(sql):
+        for row in self.db.query(sql, [doc.id] if doc else []):
             row["drafted"] = row["drafted"] or 0
             row["corrected"] = row["corrected"] or 0
             out.append(row)

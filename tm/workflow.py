@@ -5,14 +5,13 @@ from __future__ import annotations
 import hashlib
 import re
 import sqlite3
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import InputError, TMError
-from .formats.xmlchars import NOT_XML, unwritable
+from .formats.xmlchars import unwritable
 from .segment import LINE_BREAKS, blank
 from .store import Document, Store, current_user
 
@@ -20,6 +19,9 @@ if TYPE_CHECKING:
     from .draftstats import Ahead
 
 _TEXT_SUFFIXES = (".txt", ".text")
+# what no document name may hold: control characters (line breaks and tabs among them), the line and
+# paragraph separators, and what XML cannot carry (exports write the name in <file original>)
+UNNAMEABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
 _LANGUAGE_SUFFIX = re.compile(r"\.(?:ar|ara|arb|ar[-_][A-Za-z]{2,4})$", re.IGNORECASE)
 
 
@@ -37,7 +39,7 @@ def document_name(file_name: str) -> str:
         stem = stem.rsplit(".", 1)[0]
     stem = _LANGUAGE_SUFFIX.sub("", stem) or file_name
     # a line break or control character in a file name is no part of a document name (tm rename refuses them)
-    name = NOT_XML.sub("_", "".join("_" if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c for c in stem))
+    name = UNNAMEABLE.sub("_", stem)
     return name.strip() if not blank(name) else "document"
 
 

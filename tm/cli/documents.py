@@ -68,7 +68,7 @@ def delete(doc: str, forget_memory: bool, yes: bool, as_json: bool, db: str | No
         tm delete alasr-soleimani-putin-2 --yes --json
         tm delete test-run --forget-memory --yes
     """
-    from ..documents import counts, delete_document, resolve
+    from ..documents import delete_document, resolve
 
     with open_store(db, create=False) as store:
         document = resolve(store, doc)
@@ -76,9 +76,9 @@ def delete(doc: str, forget_memory: bool, yes: bool, as_json: bool, db: str | No
             if not sys.stdin or not sys.stdin.isatty():
                 raise click.ClickException(f"Deleting document {document.name!r} needs --yes when tm is not "
                                            "run from a terminal; nothing was deleted.")
-            segments, corrected = counts(store, document)
-            question = (f"Delete document {document.id} {document.name!r} ({plural(segments, 'segment')}, "
-                        f"{corrected:,} corrected)?")
+            (row,) = store.documents(document)
+            question = (f"Delete document {document.id} {document.name!r} ({plural(row['segments'], 'segment')}, "
+                        f"{row['corrected']:,} corrected)?")
             if not click.confirm(question, err=True):
                 raise click.ClickException("Nothing was deleted.")
         result = delete_document(store, document, forget_memory=forget_memory)

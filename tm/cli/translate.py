@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections import Counter
 from typing import Any
 
 import click
@@ -173,10 +174,7 @@ def translate(files: tuple[str, ...], out: str | None, fmt: str, output_dir: str
     for result, file in zip(results, files, strict=True):
         _summary(result, f"Stored {file} as document" if len(files) > 1 else "Stored as document")
     if len(results) > 1:
-        counts: dict[str, int] = {}
-        for result in results:
-            for key, value in result.counts().items():
-                counts[key] = counts.get(key, 0) + value
+        counts = sum((Counter(r.counts()) for r in results), Counter[str]())
         total = sum(len(r.segments) for r in results)
         shown = ", ".join(f"{v:,} {k}" for k, v in sorted(counts.items()))
         click.echo(f"Stored {plural(len(results), 'document')}: {plural(total, 'segment')} ({shown}).", err=True)
